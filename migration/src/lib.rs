@@ -1,0 +1,31 @@
+//! Rapport's schema, as ordered migrations that run unchanged on SQLite and PostgreSQL.
+//!
+//! One change per file, named `mYYYYMMDD_NNNNNN_verb_object`; a landed migration is frozen.
+//! This crate never imports `entity`: migrations describe the schema as it was on their day.
+//! Every tenant table carries `workspace_id` first in each composite index so that it can be
+//! distributed by tenant later without a redesign.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_create_workspaces;
+mod m20261124_000002_create_departments;
+mod m20261124_000003_create_users;
+mod m20261124_000004_create_auth_tokens;
+mod m20261124_000005_create_invitations;
+mod m20261124_000006_create_mail_deliveries;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261124_000001_create_workspaces::Migration),
+            Box::new(m20261124_000002_create_departments::Migration),
+            Box::new(m20261124_000003_create_users::Migration),
+            Box::new(m20261124_000004_create_auth_tokens::Migration),
+            Box::new(m20261124_000005_create_invitations::Migration),
+            Box::new(m20261124_000006_create_mail_deliveries::Migration),
+        ]
+    }
+}

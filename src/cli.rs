@@ -1,0 +1,102 @@
+//! Command-line entry points: `serve` (default), `migrate`, `admin create-workspace`,
+//! `jobs drain`. Parsing is by hand to keep the dependency tree small.
+
+use secrecy::ExposeSecret;
+
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::service;
+
+pub enum Command {
+    Serve,
+    Migrate,
+    CreateWorkspace {
+        name: String,
+        email: String,
+        slug: Option<String>,
+        admin_name: Option<String>,
+    },
+    DrainJobs,
+    Help,
+}
+
+pub const USAGE: &str = "\
+Rapport, an open-source CRM backend.
+
+USAGE:
+    rapport                      run the product (gateway and/or workers, per RAPPORT_MODE)
+    rapport migrate              apply database migrations and exit
+    rapport admin create-workspace --name <NAME> --email <ADMIN EMAIL> [--slug <SLUG>] [--admin-name <NAME>]
+                                 create a workspace and its first admin; prints a one-time password
+    rapport jobs drain           run the workers until every queued job is done, then exit
+    rapport help                 this text
+
+Configuration comes from rapport.toml and RAPPORT_* variables; see README.md.";
+
+pub fn parse(args: &[String]) -> Result<Command> {
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    let flag = |name: &str| -> Option<String> {
+        words
+            .iter()
+            .position(|w| *w == name)
+            .and_then(|i| words.get(i + 1))
+            .map(|s| s.to_string())
+    };
+    match words.as_slice() {
+        [] | ["serve"] => Ok(Command::Serve),
+        ["migrate"] => Ok(Command::Migrate),
+        ["jobs", "drain"] => Ok(Command::DrainJobs),
+        ["help"] | ["--help"] | ["-h"] => Ok(Command::Help),
+        ["admin", "create-workspace", ..] => {
+            let name = flag("--name").ok_or_else(|| {
+                Error::Config("admin create-workspace needs --name <NAME>".into())
+            })?;
+            let email = flag("--email").ok_or_else(|| {
+                Error::Config("admin create-workspace needs --email <ADMIN EMAIL>".into())
+            })?;
+            Ok(Command::CreateWorkspace {
+                name,
+                email,
+                slug: flag("--slug"),
+                admin_name: flag("--admin-name"),
+            })
+        }
+        _ => Err(Error::Config(format!(
+            "unknown command {:?}\n\n{USAGE}",
+            words.join(" ")
+        ))),
+    }
+}
+
+/// Runs a one-shot command against a built app and prints its result for a person.
+pub async fn create_workspace(
+    app: &App,
+    name: String,
+    email: String,
+    slug: Option<String>,
+    admin_name: Option<String>,
+) -> Result<()> {
+    let created = service::workspace::create(
+        &app.cx,
+        service::workspace::NewWorkspace {
+            name,
+            slug,
+            admin_email: email,
+            admin_name,
+        },
+    )
+    .await?;
+    println!(
+        "Created workspace {:?} (slug {}) with admin {}.\n\
+         One-time password: {}\n\
+         Sign in at {}/graphql with:\n  mutation {{ signIn(input: {{ email: \"{}\", password: \"<password>\" }}) {{ token }} }}\n\
+         then change the password with `changePassword`.",
+        created.workspace.name,
+        created.workspace.slug,
+        created.admin.email,
+        created.admin_password.expose_secret(),
+        app.config.public_url.trim_end_matches('/'),
+        created.admin.email,
+    );
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! Pure rules, no I/O: parsing user input into domain values, roles, tree moves.
+//! Nothing here touches the database, the network or the clock's side effects.
+
+pub mod department;
+pub mod email;
+pub mod password;
+pub mod role;
+pub mod text;

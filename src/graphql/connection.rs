@@ -1,0 +1,49 @@
+//! Relay connections: `edges { cursor node }`, `pageInfo`, and `totalCount` (counted only when
+//! the client asks for it).
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{OutputType, SimpleObject};
+
+use crate::service::pagination::{Page, PageArgs};
+
+/// Extra fields every connection has.
+#[derive(SimpleObject)]
+pub struct Totals {
+    /// How many items the list has in all, across pages (same filter, no cursor).
+    pub total_count: i64,
+}
+
+pub type Conn<T> = Connection<String, T, Totals>;
+
+pub fn args(
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> PageArgs {
+    PageArgs {
+        first,
+        after,
+        last,
+        before,
+    }
+}
+
+pub fn build<T: OutputType>(page: Page<T>, total_count: i64) -> Conn<T> {
+    let mut c = Connection::with_additional_fields(
+        page.has_previous_page,
+        page.has_next_page,
+        Totals { total_count },
+    );
+    c.edges.extend(
+        page.edges
+            .into_iter()
+            .map(|(cursor, node)| Edge::new(cursor, node)),
+    );
+    c
+}
+
+/// Whether the selection asks for `totalCount` (a COUNT query is skipped otherwise).
+pub fn wants_total(ctx: &async_graphql::Context<'_>) -> bool {
+    ctx.look_ahead().field("totalCount").exists()
+}

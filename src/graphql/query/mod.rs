@@ -1,0 +1,19 @@
+//! Read entry points, one module per noun, merged into `Query`.
+
+mod api_key;
+mod department;
+mod me;
+mod node;
+mod user;
+
+use async_graphql::MergedObject;
+
+/// The root of every read.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    me::MeQuery,
+    node::NodeQuery,
+    user::UserQuery,
+    department::DepartmentQuery,
+    api_key::ApiKeyQuery,
+);

@@ -1,0 +1,15 @@
+use async_graphql::{ID, Interface};
+
+use crate::graphql::types::api_key::ApiKey;
+use crate::graphql::types::department::Department;
+use crate::graphql::types::user::{Invitation, User};
+
+/// Any object with a global id, fetchable with `node(id:)`.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Global id."))]
+pub enum Node {
+    User(User),
+    Department(Department),
+    ApiKey(ApiKey),
+    Invitation(Invitation),
+}

@@ -1,0 +1,47 @@
+//! The HTTP edge: routes, the GraphQL endpoint with its request rules (JSON-only POST, no
+//! mutations over GET, body and batch limits, execution timeout), authentication from the
+//! bearer token, CORS, and health checks. Only `app` depends on this module.
+
+mod graphiql;
+mod graphql;
+mod health;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::routing::get;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::graphql::AppSchema;
+use crate::service::Context;
+
+#[derive(Clone)]
+pub struct HttpState {
+    pub cx: Arc<Context>,
+    pub schema: AppSchema,
+}
+
+pub fn router(cx: Arc<Context>, schema: AppSchema) -> Router {
+    let origins: Vec<HeaderValue> = cx
+        .config
+        .cors_origins()
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .expose_headers([HeaderName::from_static("x-request-id")]);
+    let state = HttpState { cx, schema };
+    Router::new()
+        .route(
+            "/graphql",
+            get(graphql::get_handler).post(graphql::post_handler),
+        )
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .layer(cors)
+        .with_state(state)
+}

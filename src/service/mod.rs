@@ -1,0 +1,37 @@
+//! Use cases, one module per aggregate: `fn(cx, scope, input) -> Result<T>`.
+//!
+//! Business rules live here and in `domain`; resolvers and job handlers only unpack, call one
+//! function and map the result. Every tenant query starts from a scoped constructor in
+//! `entity`; every multi-row change runs in one transaction.
+
+pub mod api_key;
+pub mod department;
+pub mod mail_delivery;
+pub mod pagination;
+pub mod session;
+pub mod user;
+pub mod workspace;
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::auth::keys::Keys;
+use crate::auth::rate_limit::RateLimiter;
+use crate::config::Config;
+
+/// What the use cases need from the outside world, built once by `App::build`.
+pub struct Context {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub keys: Keys,
+    pub queue: workers::Queue,
+    pub limiter: RateLimiter,
+}
+
+/// The current time, truncated to microseconds so that values read back from either database
+/// compare equal to the ones written.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().trunc_subsecs(6)
+}
