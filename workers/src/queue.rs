@@ -45,6 +45,7 @@ pub(crate) enum Backend {
     Redis {
         conn: ConnectionManager,
         config: RedisConfig,
+        queue: String,
     },
 }
 
@@ -96,11 +97,16 @@ impl Queue {
                 let conn = apalis_redis::connect(url.expose_secret())
                     .await
                     .map_err(|e| Error::Queue(format!("cannot connect to Redis for jobs: {e}")))?;
+                let queue = format!("{namespace}:{SEND_MAIL_QUEUE}");
                 let config = RedisConfig::default()
-                    .queue(format!("{namespace}:{SEND_MAIL_QUEUE}"))
+                    .queue(&queue)
                     .heartbeat_interval(heartbeat)
                     .missed_heartbeats(2);
-                Backend::Redis { conn, config }
+                Backend::Redis {
+                    conn,
+                    config,
+                    queue,
+                }
             }
         };
         Ok(Self { backend })
@@ -117,7 +123,7 @@ impl Queue {
                     .await
                     .map_err(|e| Error::Queue(e.to_string()))
             }
-            Backend::Redis { conn, config } => {
+            Backend::Redis { conn, config, .. } => {
                 let mut s: RedisStorage<SendMail> =
                     RedisStorage::new(conn.clone()).with_config(config.clone());
                 s.push_task(task)
@@ -125,6 +131,37 @@ impl Queue {
                     .map_err(|e| Error::Queue(e.to_string()))
             }
         }
+    }
+
+    /// Removes every job of this installation's queue. For operators after restoring a
+    /// database backup (the ledger re-enqueues what is due) and for tests of a lost queue.
+    pub async fn clear(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite { pool, queue, .. } => {
+                sqlx::query("DELETE FROM Jobs WHERE job_type = ?1")
+                    .bind(queue.as_str())
+                    .execute(pool)
+                    .await
+                    .map_err(|e| Error::Queue(e.to_string()))?;
+            }
+            Backend::Redis { conn, queue, .. } => {
+                let mut c = conn.clone();
+                let q = |e: redis::RedisError| Error::Queue(e.to_string());
+                let keys: Vec<String> = redis::cmd("KEYS")
+                    .arg(format!("{queue}:*"))
+                    .query_async(&mut c)
+                    .await
+                    .map_err(q)?;
+                for k in keys {
+                    let _: i64 = redis::cmd("DEL")
+                        .arg(&k)
+                        .query_async(&mut c)
+                        .await
+                        .map_err(q)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Jobs not yet finished: queued, running, or failed with attempts left.
@@ -138,7 +175,7 @@ impl Queue {
             .fetch_one(pool)
             .await
             .map_err(|e| Error::Queue(e.to_string())),
-            Backend::Redis { conn, config } => {
+            Backend::Redis { conn, config, .. } => {
                 let mut c = conn.clone();
                 let q = |e: redis::RedisError| Error::Queue(e.to_string());
                 let active: i64 = redis::cmd("LLEN").arg(config.active_jobs_list()).query_async(&mut c).await.map_err(q)?;

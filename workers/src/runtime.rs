@@ -26,10 +26,14 @@ pub struct Runtime {
     sweep_every: Duration,
 }
 
-async fn send_mail(
-    job: SendMail,
-    handlers: Data<Arc<dyn JobHandlers>>,
-) -> std::result::Result<(), BoxDynError> {
+/// The handlers as worker data. A named type rather than `Arc<dyn JobHandlers>` in the
+/// handler's signature: the trait object's lifetime there defeats the compiler's proof that
+/// the worker future is `Send`.
+#[derive(Clone)]
+struct Shared(Arc<dyn JobHandlers>);
+
+async fn send_mail(job: SendMail, handlers: Data<Shared>) -> std::result::Result<(), BoxDynError> {
+    let Shared(handlers) = &*handlers;
     match handlers.send_mail(job.clone()).await {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == FailureKind::Permanent => {
@@ -156,7 +160,7 @@ impl Runtime {
     }
 
     async fn run_worker(&self, name: &str, stop: CancellationToken) -> Result<()> {
-        let handlers = self.handlers.clone();
+        let handlers = Shared(self.handlers.clone());
         let until = async move {
             stop.cancelled().await;
             Ok::<(), WorkerError>(())
@@ -174,7 +178,7 @@ impl Runtime {
                     .run_until(until)
                     .await
             }
-            Backend::Redis { conn, config } => {
+            Backend::Redis { conn, config, .. } => {
                 let storage: RedisStorage<SendMail> =
                     RedisStorage::new(conn.clone()).with_config(config.clone());
                 WorkerBuilder::new(name)
