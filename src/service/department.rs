@@ -1,7 +1,7 @@
 //! The department tree: create, rename, move (no cycles), delete when empty.
 
 use entity::{department, user};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{BinOper, Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter, Select, Set,
     TransactionTrait,
@@ -193,12 +193,11 @@ pub async fn move_to(
         .filter(department::Column::Path.starts_with(&old_path))
         .col_expr(
             department::Column::Path,
-            Expr::cust_with_values(
-                "? || substr(path, ?)",
-                [
-                    sea_orm::Value::from(new_path.clone()),
-                    ((old_path.len() + 1) as i64).into(),
-                ],
+            Expr::val(new_path.clone()).binary(
+                BinOper::Custom("||"),
+                Func::cust("substr")
+                    .arg(Expr::col(department::Column::Path))
+                    .arg((old_path.len() + 1) as i32),
             ),
         )
         .col_expr(department::Column::UpdatedAt, Expr::value(now()))

@@ -245,3 +245,50 @@ async fn health_and_readiness() {
         .unwrap();
     assert_eq!(r, json!({ "database": true, "jobs": true }));
 }
+
+#[tokio::test]
+async fn internal_errors_carry_a_request_id_and_no_details() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    // Break the database under the app.
+    app.cx
+        .db
+        .execute_unprepared("ALTER TABLE departments RENAME TO departments_gone")
+        .await
+        .unwrap();
+    let resp = app
+        .client()
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(&t.admin_token)
+        .json(&json!({ "query": "{ departments { totalCount edges { node { name } } } }" }))
+        .send()
+        .await
+        .unwrap();
+    let header = resp
+        .headers()
+        .get("x-request-id")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let body: Value = resp.json().await.unwrap();
+    let err = &body["errors"][0];
+    assert_eq!(err["extensions"]["code"], "INTERNAL");
+    assert_eq!(err["extensions"]["requestId"], header.as_str());
+    let text = body.to_string().to_lowercase();
+    for leak in [
+        "departments_gone",
+        "select",
+        "sqlite",
+        "postgres",
+        "relation",
+        "/src/",
+        "table",
+    ] {
+        assert!(
+            !text.contains(leak),
+            "the response leaks {leak:?}: {body:#}"
+        );
+    }
+}

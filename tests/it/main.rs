@@ -4,6 +4,9 @@
 //! against its real counterpart. Every test builds its own app on a fresh database (SQLite by
 //! default; PostgreSQL, Redis and SMTP when `RAPPORT_TEST_*` variables name them).
 
+// Helpers outside #[test] functions unwrap freely too: a failure there is a test failure.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 mod e2e_auth;

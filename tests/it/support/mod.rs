@@ -53,6 +53,14 @@ impl TestApp {
     /// A new app process on the same backends (a restart).
     pub async fn start(env: Arc<TestEnv>, mode: Mode, tweak: impl FnOnce(&mut Config)) -> TestApp {
         let _ = rustls::crypto::ring::default_provider().install_default();
+        // Errors the app logs (internal ones especially) show up in a failing test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_env("RAPPORT_LOG")
+                    .unwrap_or_else(|_| "error".into()),
+            )
+            .with_test_writer()
+            .try_init();
         let mut config = env.config();
         config.mode = mode;
         tweak(&mut config);
