@@ -110,17 +110,11 @@ impl App {
 
     /// Serves the configured modes until `shutdown` fires, then drains in-flight requests and
     /// jobs. `listener` is used only when the mode includes the gateway.
-    pub async fn run(
-        self,
-        listener: Option<TcpListener>,
-        shutdown: CancellationToken,
-    ) -> Result<()> {
+    pub async fn run(self, listener: Option<TcpListener>, shutdown: CancellationToken) -> Result<()> {
         let api = async {
             match (self.config.runs_api(), listener) {
                 (true, Some(listener)) => {
-                    let addr = listener
-                        .local_addr()
-                        .map_err(|e| Error::Internal(e.to_string()))?;
+                    let addr = listener.local_addr().map_err(|e| Error::Internal(e.to_string()))?;
                     tracing::info!("GraphQL at http://{addr}/graphql");
                     let app = self
                         .router()
@@ -136,10 +130,7 @@ impl App {
         };
         let jobs = async {
             if self.config.runs_workers() {
-                self.runtime
-                    .run(shutdown.clone())
-                    .await
-                    .map_err(Error::from)
+                self.runtime.run(shutdown.clone()).await.map_err(Error::from)
             } else {
                 Ok(())
             }

@@ -48,12 +48,10 @@ pub fn parse(args: &[String]) -> Result<Command> {
         ["jobs", "drain"] => Ok(Command::DrainJobs),
         ["help"] | ["--help"] | ["-h"] => Ok(Command::Help),
         ["admin", "create-workspace", ..] => {
-            let name = flag("--name").ok_or_else(|| {
-                Error::Config("admin create-workspace needs --name <NAME>".into())
-            })?;
-            let email = flag("--email").ok_or_else(|| {
-                Error::Config("admin create-workspace needs --email <ADMIN EMAIL>".into())
-            })?;
+            let name =
+                flag("--name").ok_or_else(|| Error::Config("admin create-workspace needs --name <NAME>".into()))?;
+            let email = flag("--email")
+                .ok_or_else(|| Error::Config("admin create-workspace needs --email <ADMIN EMAIL>".into()))?;
             Ok(Command::CreateWorkspace {
                 name,
                 email,

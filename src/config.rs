@@ -175,10 +175,7 @@ impl Config {
     /// Checks what can be checked before connecting to anything; messages say what to set.
     pub fn validate(&self) -> Result<()> {
         let db = self.database_url();
-        if !(db.starts_with("sqlite:")
-            || db.starts_with("postgres://")
-            || db.starts_with("postgresql://"))
-        {
+        if !(db.starts_with("sqlite:") || db.starts_with("postgres://") || db.starts_with("postgresql://")) {
             return Err(Error::Config(
                 "RAPPORT_DATABASE_URL must start with postgres:// or sqlite: (leave it unset for the embedded SQLite file)".into(),
             ));
@@ -221,23 +218,11 @@ impl Config {
                 u64::from(self.database_max_connections),
             ),
             ("RAPPORT_WORKER_CONCURRENCY", self.worker_concurrency as u64),
-            (
-                "RAPPORT_LOGIN_RATE_PER_MINUTE",
-                u64::from(self.login_rate_per_minute),
-            ),
+            ("RAPPORT_LOGIN_RATE_PER_MINUTE", u64::from(self.login_rate_per_minute)),
             ("RAPPORT_LOGIN_BURST", u64::from(self.login_burst)),
-            (
-                "RAPPORT_MAIL_MAX_ATTEMPTS",
-                self.mail_max_attempts.max(0) as u64,
-            ),
-            (
-                "RAPPORT_SESSION_TTL_HOURS",
-                self.session_ttl_hours.max(0) as u64,
-            ),
-            (
-                "RAPPORT_INVITATION_TTL_HOURS",
-                self.invitation_ttl_hours.max(0) as u64,
-            ),
+            ("RAPPORT_MAIL_MAX_ATTEMPTS", self.mail_max_attempts.max(0) as u64),
+            ("RAPPORT_SESSION_TTL_HOURS", self.session_ttl_hours.max(0) as u64),
+            ("RAPPORT_INVITATION_TTL_HOURS", self.invitation_ttl_hours.max(0) as u64),
         ];
         if let Some((name, _)) = positive.iter().find(|(_, v)| *v == 0) {
             return Err(Error::Config(format!("{name} must be a positive number")));
@@ -248,10 +233,7 @@ impl Config {
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.expose_secret().to_string(),
-            None => format!(
-                "sqlite://{}?mode=rwc",
-                self.data_dir.join("rapport.db").display()
-            ),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("rapport.db").display()),
         }
     }
 
@@ -266,9 +248,7 @@ impl Config {
     }
 
     pub fn outbox_dir(&self) -> PathBuf {
-        self.outbox_dir
-            .clone()
-            .unwrap_or_else(|| self.data_dir.join("outbox"))
+        self.outbox_dir.clone().unwrap_or_else(|| self.data_dir.join("outbox"))
     }
 
     pub fn secret_key_path(&self) -> PathBuf {

@@ -45,11 +45,7 @@ impl Error {
     pub fn is_internal(&self) -> bool {
         matches!(
             self,
-            Error::Config(_)
-                | Error::Database(_)
-                | Error::Worker(_)
-                | Error::Redis(_)
-                | Error::Internal(_)
+            Error::Config(_) | Error::Database(_) | Error::Worker(_) | Error::Redis(_) | Error::Internal(_)
         )
     }
 }

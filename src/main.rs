@@ -61,9 +61,7 @@ async fn run(config: Config, command: Command) -> rapport::Result<()> {
             }
             let listener = if app.config.runs_api() {
                 Some(tokio::net::TcpListener::bind(listen).await.map_err(|e| {
-                    rapport::Error::Config(format!(
-                        "cannot listen on {listen}: {e} (set RAPPORT_LISTEN)"
-                    ))
+                    rapport::Error::Config(format!("cannot listen on {listen}: {e} (set RAPPORT_LISTEN)"))
                 })?)
             } else {
                 None
@@ -80,15 +78,14 @@ async fn signal_shutdown(token: CancellationToken) {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    token.cancel();
-                    return;
-                }
-            };
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                token.cancel();
+                return;
+            }
+        };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}
@@ -101,8 +98,8 @@ async fn signal_shutdown(token: CancellationToken) {
 }
 
 fn init_tracing(config: &Config) {
-    let filter = EnvFilter::try_from_env("RAPPORT_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let filter =
+        EnvFilter::try_from_env("RAPPORT_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     let _ = match config.log_format {
         LogFormat::Json => builder.json().try_init(),

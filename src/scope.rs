@@ -38,9 +38,7 @@ impl TenantScope {
         if self.is_admin() {
             Ok(())
         } else {
-            Err(crate::Error::Forbidden(format!(
-                "Only workspace admins can {action}."
-            )))
+            Err(crate::Error::Forbidden(format!("Only workspace admins can {action}.")))
         }
     }
 

@@ -5,10 +5,20 @@
 //! tenant table. Timestamps are set here, in `ActiveModelBehavior`, never by callers.
 //! This crate holds no business rules and depends on no crate of ours.
 
+pub mod activity;
 pub mod auth_token;
+pub mod company;
+pub mod company_domain;
+pub mod contact;
+pub mod contact_email;
+pub mod contact_phone;
 pub mod department;
 pub mod invitation;
 pub mod mail_delivery;
+pub mod note_share;
+pub mod record_counter;
+pub mod record_tag;
+pub mod timeline_entry;
 pub mod user;
 pub mod workspace;
 
@@ -45,10 +55,7 @@ macro_rules! tenant_scoped {
             }
 
             /// One row by id, only if it belongs to the workspace.
-            pub fn find_by_id_in(
-                workspace_id: uuid::Uuid,
-                id: uuid::Uuid,
-            ) -> sea_orm::Select<Entity> {
+            pub fn find_by_id_in(workspace_id: uuid::Uuid, id: uuid::Uuid) -> sea_orm::Select<Entity> {
                 use sea_orm::{ColumnTrait, QueryFilter};
                 Self::find_in(workspace_id).filter(Column::Id.eq(id))
             }

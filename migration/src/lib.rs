@@ -13,6 +13,16 @@ mod m20261124_000003_create_users;
 mod m20261124_000004_create_auth_tokens;
 mod m20261124_000005_create_invitations;
 mod m20261124_000006_create_mail_deliveries;
+mod m20261124_000007_create_record_counters;
+mod m20261124_000008_create_companies;
+mod m20261124_000009_create_company_domains;
+mod m20261124_000010_create_contacts;
+mod m20261124_000011_create_contact_emails;
+mod m20261124_000012_create_contact_phones;
+mod m20261124_000013_create_record_tags;
+mod m20261124_000014_create_activities;
+mod m20261124_000015_create_timeline_entries;
+mod m20261124_000016_create_note_shares;
 
 pub struct Migrator;
 
@@ -26,6 +36,16 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_create_auth_tokens::Migration),
             Box::new(m20261124_000005_create_invitations::Migration),
             Box::new(m20261124_000006_create_mail_deliveries::Migration),
+            Box::new(m20261124_000007_create_record_counters::Migration),
+            Box::new(m20261124_000008_create_companies::Migration),
+            Box::new(m20261124_000009_create_company_domains::Migration),
+            Box::new(m20261124_000010_create_contacts::Migration),
+            Box::new(m20261124_000011_create_contact_emails::Migration),
+            Box::new(m20261124_000012_create_contact_phones::Migration),
+            Box::new(m20261124_000013_create_record_tags::Migration),
+            Box::new(m20261124_000014_create_activities::Migration),
+            Box::new(m20261124_000015_create_timeline_entries::Migration),
+            Box::new(m20261124_000016_create_note_shares::Migration),
         ]
     }
 }

@@ -33,10 +33,7 @@ impl Keys {
     pub fn load(config: &Config) -> Result<Self> {
         if let Some(b64) = &config.secret_key {
             return Self::decode(b64.expose_secret()).ok_or_else(|| {
-                Error::Config(
-                    "RAPPORT_SECRET_KEY must be 32 bytes in base64 (`openssl rand -base64 32`)"
-                        .into(),
-                )
+                Error::Config("RAPPORT_SECRET_KEY must be 32 bytes in base64 (`openssl rand -base64 32`)".into())
             });
         }
         let path = config.secret_key_path();
@@ -55,10 +52,7 @@ impl Keys {
                 tracing::info!(path = %path.display(), "generated a new server key");
                 Ok(Self::from_bytes(bytes))
             }
-            Err(e) => Err(Error::Config(format!(
-                "cannot read {}: {e}",
-                path.display()
-            ))),
+            Err(e) => Err(Error::Config(format!("cannot read {}: {e}", path.display()))),
         }
     }
 
@@ -76,10 +70,7 @@ impl Keys {
         mac.update(b":");
         mac.update(id.as_bytes());
         let tag = mac.finalize().into_bytes();
-        Ok(SecretString::from(format!(
-            "rpt_i_{}",
-            URL_SAFE_NO_PAD.encode(tag)
-        )))
+        Ok(SecretString::from(format!("rpt_i_{}", URL_SAFE_NO_PAD.encode(tag))))
     }
 }
 

@@ -46,17 +46,8 @@ mod tests {
     #[test]
     fn verifies_only_the_right_password() {
         let h = hash(&SecretString::from("correct horse battery")).unwrap();
-        assert!(verify(
-            &SecretString::from("correct horse battery"),
-            Some(&h)
-        ));
-        assert!(!verify(
-            &SecretString::from("wrong horse battery"),
-            Some(&h)
-        ));
-        assert!(!verify(
-            &SecretString::from("rapport-timing-equaliser"),
-            None
-        ));
+        assert!(verify(&SecretString::from("correct horse battery"), Some(&h)));
+        assert!(!verify(&SecretString::from("wrong horse battery"), Some(&h)));
+        assert!(!verify(&SecretString::from("rapport-timing-equaliser"), None));
     }
 }

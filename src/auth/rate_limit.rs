@@ -17,10 +17,7 @@ pub struct RateLimiter {
 
 enum Backend {
     Local(Mutex<HashMap<String, (f64, Instant)>>),
-    Redis {
-        conn: ConnectionManager,
-        prefix: String,
-    },
+    Redis { conn: ConnectionManager, prefix: String },
 }
 
 /// Refill-then-take, atomically. Returns {allowed, seconds until a token is back}.
@@ -68,9 +65,7 @@ impl RateLimiter {
             wait = wait.max(self.take(key).await?);
         }
         if wait > 0 {
-            Err(Error::RateLimited {
-                retry_after_secs: wait,
-            })
+            Err(Error::RateLimited { retry_after_secs: wait })
         } else {
             Ok(())
         }
@@ -87,9 +82,7 @@ impl RateLimiter {
                 if map.len() > 100_000 {
                     // Bounded memory under a spray of distinct keys: full buckets carry no state.
                     let now = Instant::now();
-                    map.retain(|_, (t, ts)| {
-                        *t + now.duration_since(*ts).as_secs_f64() * rate < self.burst
-                    });
+                    map.retain(|_, (t, ts)| *t + now.duration_since(*ts).as_secs_f64() * rate < self.burst);
                 }
                 let now = Instant::now();
                 let (tokens, ts) = map.entry(key.to_string()).or_insert((self.burst, now));

@@ -34,10 +34,7 @@ mod tests {
 
     #[test]
     fn rebase_moves_a_subtree() {
-        assert_eq!(
-            rebase("/a/b/c/", "/a/b/", "/x/b/").as_deref(),
-            Some("/x/b/c/")
-        );
+        assert_eq!(rebase("/a/b/c/", "/a/b/", "/x/b/").as_deref(), Some("/x/b/c/"));
         assert_eq!(rebase("/q/", "/a/", "/x/"), None);
     }
 }

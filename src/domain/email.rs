@@ -29,16 +29,13 @@ impl EmailAddress {
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
         {
-            return Err(bad(
-                "it contains spaces or characters not allowed in an address",
-            ));
+            return Err(bad("it contains spaces or characters not allowed in an address"));
         }
         let (local, domain) = display.rsplit_once('@').ok_or_else(|| bad("it has no @"))?;
         if local.is_empty() || local.len() > 64 || local.contains('@') {
             return Err(bad("the part before @ is empty, too long or has another @"));
         }
-        let ascii_domain =
-            idna::domain_to_ascii(domain).map_err(|_| bad("the domain is not valid"))?;
+        let ascii_domain = idna::domain_to_ascii(domain).map_err(|_| bad("the domain is not valid"))?;
         if ascii_domain.is_empty()
             || !ascii_domain.contains('.')
             || ascii_domain.starts_with('.')
@@ -76,10 +73,7 @@ mod tests {
             "a@@b.com",
             "x@y.com, z@w.com",
         ] {
-            assert!(
-                EmailAddress::parse("email", bad).is_err(),
-                "{bad:?} accepted"
-            );
+            assert!(EmailAddress::parse("email", bad).is_err(), "{bad:?} accepted");
         }
     }
 }

@@ -32,11 +32,7 @@ pub fn slug(field: &str, raw: &str) -> Result<String> {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
-    let s = s
-        .split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
+    let s = s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
     if s.len() < 2 || s.len() > 40 {
         return Err(Error::bad_input(
             field,

@@ -15,12 +15,7 @@ pub struct Totals {
 
 pub type Conn<T> = Connection<String, T, Totals>;
 
-pub fn args(
-    first: Option<i32>,
-    after: Option<String>,
-    last: Option<i32>,
-    before: Option<String>,
-) -> PageArgs {
+pub fn args(first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> PageArgs {
     PageArgs {
         first,
         after,
@@ -30,16 +25,9 @@ pub fn args(
 }
 
 pub fn build<T: OutputType>(page: Page<T>, total_count: i64) -> Conn<T> {
-    let mut c = Connection::with_additional_fields(
-        page.has_previous_page,
-        page.has_next_page,
-        Totals { total_count },
-    );
-    c.edges.extend(
-        page.edges
-            .into_iter()
-            .map(|(cursor, node)| Edge::new(cursor, node)),
-    );
+    let mut c = Connection::with_additional_fields(page.has_previous_page, page.has_next_page, Totals { total_count });
+    c.edges
+        .extend(page.edges.into_iter().map(|(cursor, node)| Edge::new(cursor, node)));
     c
 }
 

@@ -7,7 +7,8 @@ use async_graphql::ErrorExtensions;
 
 use crate::error::Error;
 
-pub const INTERNAL_MESSAGE: &str = "Something went wrong on our side. It has been logged; quote the request id if you contact support.";
+pub const INTERNAL_MESSAGE: &str =
+    "Something went wrong on our side. It has been logged; quote the request id if you contact support.";
 
 pub fn gql(e: Error) -> async_graphql::Error {
     let message = if e.is_internal() {

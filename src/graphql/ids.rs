@@ -29,9 +29,7 @@ pub fn decode(field: &str, kind: &str, what: &str, id: &ID) -> Result<Uuid> {
         return Err(if field == "id" {
             Error::not_found(what)
         } else {
-            Error::NotFound(format!(
-                "No {what} with this `{field}` exists in your workspace."
-            ))
+            Error::NotFound(format!("No {what} with this `{field}` exists in your workspace."))
         });
     }
     Ok(uuid)

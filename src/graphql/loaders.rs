@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{department, user};
+use entity::{activity, company, contact, contact_email, contact_phone, department, user};
 use uuid::Uuid;
 
+use crate::scope::TenantScope;
 use crate::service::{self, Context};
 
 pub struct DepartmentLoader {
@@ -44,23 +45,175 @@ impl Loader<Uuid> for UserLoader {
     }
 }
 
+/// Companies the caller may see.
+pub struct CompanyLoader {
+    cx: Arc<Context>,
+    scope: TenantScope,
+}
+
+impl Loader<Uuid> for CompanyLoader {
+    type Value = company::Model;
+    type Error = Arc<crate::Error>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = service::company::by_ids(&self.cx, &self.scope, keys)
+            .await
+            .map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+    }
+}
+
+/// Contacts the caller may see.
+pub struct ContactLoader {
+    cx: Arc<Context>,
+    scope: TenantScope,
+}
+
+impl Loader<Uuid> for ContactLoader {
+    type Value = contact::Model;
+    type Error = Arc<crate::Error>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = service::contact::by_ids(&self.cx, &self.scope, keys)
+            .await
+            .map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+    }
+}
+
+/// Per-record lists keyed by the record id (workspace in the second field).
+pub struct ContactEmails(Arc<Context>, Uuid);
+pub struct ContactPhones(Arc<Context>, Uuid);
+pub struct CompanyDomains(Arc<Context>, Uuid);
+pub struct LastActivity(Arc<Context>, Uuid);
+
+impl Loader<Uuid> for ContactEmails {
+    type Value = Vec<contact_email::Model>;
+    type Error = Arc<crate::Error>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        service::contact::emails_of(&self.0, self.1, keys)
+            .await
+            .map_err(Arc::new)
+    }
+}
+
+impl Loader<Uuid> for ContactPhones {
+    type Value = Vec<contact_phone::Model>;
+    type Error = Arc<crate::Error>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        service::contact::phones_of(&self.0, self.1, keys)
+            .await
+            .map_err(Arc::new)
+    }
+}
+
+impl Loader<Uuid> for CompanyDomains {
+    type Value = Vec<String>;
+    type Error = Arc<crate::Error>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        service::company::domains_of(&self.0, self.1, keys)
+            .await
+            .map_err(Arc::new)
+    }
+}
+
+impl Loader<Uuid> for LastActivity {
+    type Value = activity::Model;
+    type Error = Arc<crate::Error>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        service::activity::latest_for_contacts(&self.0, self.1, keys)
+            .await
+            .map_err(Arc::new)
+    }
+}
+
+/// Tags of records of one type.
+pub struct Tags(Arc<Context>, Uuid, &'static str);
+
+impl Loader<Uuid> for Tags {
+    type Value = Vec<String>;
+    type Error = Arc<crate::Error>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        service::records::tags_of(&self.0.db, self.1, self.2, keys)
+            .await
+            .map_err(Arc::new)
+    }
+}
+
+/// Which contacts' private notes were shared with the caller.
+pub struct SharedNotes(Arc<Context>, TenantScope);
+
+impl Loader<Uuid> for SharedNotes {
+    type Value = bool;
+    type Error = Arc<crate::Error>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let set = service::contact::private_readable(&self.0, &self.1, keys)
+            .await
+            .map_err(Arc::new)?;
+        Ok(keys.iter().map(|k| (*k, set.contains(k))).collect())
+    }
+}
+
 /// All loaders of one request.
 pub struct Loaders {
     pub departments: DataLoader<DepartmentLoader>,
     pub users: DataLoader<UserLoader>,
+    pub companies: DataLoader<CompanyLoader>,
+    pub contacts: DataLoader<ContactLoader>,
+    pub contact_emails: DataLoader<ContactEmails>,
+    pub contact_phones: DataLoader<ContactPhones>,
+    pub company_domains: DataLoader<CompanyDomains>,
+    pub last_activity: DataLoader<LastActivity>,
+    pub contact_tags: DataLoader<Tags>,
+    pub company_tags: DataLoader<Tags>,
+    pub shared_notes: DataLoader<SharedNotes>,
 }
 
 impl Loaders {
-    pub fn new(cx: Arc<Context>, workspace_id: Uuid) -> Self {
+    pub fn new(cx: Arc<Context>, scope: &TenantScope) -> Self {
+        let ws = scope.workspace_id;
         Self {
             departments: DataLoader::new(
                 DepartmentLoader {
                     cx: cx.clone(),
-                    workspace_id,
+                    workspace_id: ws,
                 },
                 tokio::spawn,
             ),
-            users: DataLoader::new(UserLoader { cx, workspace_id }, tokio::spawn),
+            users: DataLoader::new(
+                UserLoader {
+                    cx: cx.clone(),
+                    workspace_id: ws,
+                },
+                tokio::spawn,
+            ),
+            companies: DataLoader::new(
+                CompanyLoader {
+                    cx: cx.clone(),
+                    scope: scope.clone(),
+                },
+                tokio::spawn,
+            ),
+            contacts: DataLoader::new(
+                ContactLoader {
+                    cx: cx.clone(),
+                    scope: scope.clone(),
+                },
+                tokio::spawn,
+            ),
+            contact_emails: DataLoader::new(ContactEmails(cx.clone(), ws), tokio::spawn),
+            contact_phones: DataLoader::new(ContactPhones(cx.clone(), ws), tokio::spawn),
+            company_domains: DataLoader::new(CompanyDomains(cx.clone(), ws), tokio::spawn),
+            last_activity: DataLoader::new(LastActivity(cx.clone(), ws), tokio::spawn),
+            contact_tags: DataLoader::new(Tags(cx.clone(), ws, service::contact::RECORD), tokio::spawn),
+            company_tags: DataLoader::new(Tags(cx.clone(), ws, service::company::RECORD), tokio::spawn),
+            shared_notes: DataLoader::new(SharedNotes(cx, scope.clone()), tokio::spawn),
         }
     }
 }

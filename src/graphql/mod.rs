@@ -7,6 +7,7 @@
 
 pub mod connection;
 pub mod errors;
+pub mod filters;
 pub mod ids;
 pub mod loaders;
 pub mod mutation;
@@ -73,8 +74,7 @@ pub(crate) fn info<'a>(ctx: &GqlContext<'a>) -> &'a RequestInfo {
 pub(crate) fn scope<'a>(ctx: &GqlContext<'a>) -> async_graphql::Result<&'a TenantScope> {
     info(ctx).scope.as_ref().ok_or_else(|| {
         errors::gql(crate::Error::Unauthenticated(
-            "Sign in first: send `Authorization: Bearer <token>` with a session token or API key."
-                .into(),
+            "Sign in first: send `Authorization: Bearer <token>` with a session token or API key.".into(),
         ))
     })
 }

@@ -56,27 +56,19 @@ fn client_ip(st: &HttpState, headers: &HeaderMap, peer: Option<SocketAddr>) -> S
     {
         return first.trim().to_string();
     }
-    peer.map(|p| p.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    peer.map(|p| p.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 
 /// The bearer token's scope: `Ok(None)` when no token was sent (sign-in, accepting an
 /// invitation), an `UNAUTHENTICATED` response when one was sent but is not valid.
-async fn authenticate(
-    st: &HttpState,
-    headers: &HeaderMap,
-    rid: &str,
-) -> Result<Option<TenantScope>, Response> {
+async fn authenticate(st: &HttpState, headers: &HeaderMap, rid: &str) -> Result<Option<TenantScope>, Response> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
     let token = value
         .to_str()
         .ok()
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim);
     let Some(token) = token.filter(|t| !t.is_empty()) else {
         return Err(refuse(
@@ -97,12 +89,7 @@ async fn authenticate(
                 rid,
             ))
         }
-        Err(e) => Err(refuse(
-            StatusCode::UNAUTHORIZED,
-            "UNAUTHENTICATED",
-            &e.to_string(),
-            rid,
-        )),
+        Err(e) => Err(refuse(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", &e.to_string(), rid)),
     }
 }
 
@@ -200,10 +187,7 @@ pub async fn get_handler(State(st): State<HttpState>, req: Request) -> Response 
             );
         }
     }
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0);
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     let headers = req.headers().clone();
     execute(&st, &headers, peer, BatchRequest::Single(request), &rid)
         .instrument(tracing::info_span!("graphql", request_id = %rid, method = "GET"))
@@ -236,7 +220,6 @@ async fn execute(
     };
     let ip = client_ip(st, headers, peer);
     let sign_ins = Arc::new(AtomicUsize::new(0));
-    let workspace = scope.as_ref().map(|s| s.workspace_id);
     let prepare = |r: async_graphql::Request| {
         let mut r = r.data(RequestInfo {
             scope: scope.clone(),
@@ -244,8 +227,8 @@ async fn execute(
             batch_size: size,
             sign_ins: sign_ins.clone(),
         });
-        if let Some(ws) = workspace {
-            r = r.data(Loaders::new(st.cx.clone(), ws));
+        if let Some(s) = &scope {
+            r = r.data(Loaders::new(st.cx.clone(), s));
         }
         r
     };
@@ -257,24 +240,17 @@ async fn execute(
     let response = match tokio::time::timeout(timeout, st.schema.execute_batch(batch)).await {
         Ok(r) => r,
         Err(_) => {
-            tracing::warn!(
-                timeout_secs = timeout.as_secs(),
-                "GraphQL request timed out"
-            );
+            tracing::warn!(timeout_secs = timeout.as_secs(), "GraphQL request timed out");
             let e = gql(crate::Error::Internal(format!(
                 "request exceeded {} s",
                 timeout.as_secs()
             )));
-            BatchResponse::Single(GqlResponse::from_errors(vec![
-                e.into_server_error(Default::default()),
-            ]))
+            BatchResponse::Single(GqlResponse::from_errors(vec![e.into_server_error(Default::default())]))
         }
     };
     let response = match response {
         BatchResponse::Single(r) => BatchResponse::Single(finish(r, rid)),
-        BatchResponse::Batch(v) => {
-            BatchResponse::Batch(v.into_iter().map(|r| finish(r, rid)).collect())
-        }
+        BatchResponse::Batch(v) => BatchResponse::Batch(v.into_iter().map(|r| finish(r, rid)).collect()),
     };
     let body = serde_json::to_vec(&response)
         .unwrap_or_else(|_| b"{\"errors\":[{\"message\":\"serialisation failed\"}]}".to_vec());

@@ -36,10 +36,7 @@ pub fn router(cx: Arc<Context>, schema: AppSchema) -> Router {
         .expose_headers([HeaderName::from_static("x-request-id")]);
     let state = HttpState { cx, schema };
     Router::new()
-        .route(
-            "/graphql",
-            get(graphql::get_handler).post(graphql::post_handler),
-        )
+        .route("/graphql", get(graphql::get_handler).post(graphql::post_handler))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .layer(cors)

@@ -29,24 +29,14 @@ fn to_job_error(e: Error) -> workers::Error {
 impl JobHandlers for Handlers {
     fn send_mail(&self, job: SendMail) -> BoxFuture<'_, workers::Result<()>> {
         async move {
-            service::mail_delivery::deliver(
-                &self.cx,
-                &self.mailer,
-                job.workspace_id,
-                job.delivery_id,
-            )
-            .await
-            .map_err(to_job_error)
+            service::mail_delivery::deliver(&self.cx, &self.mailer, job.workspace_id, job.delivery_id)
+                .await
+                .map_err(to_job_error)
         }
         .boxed()
     }
 
     fn due_mail(&self) -> BoxFuture<'_, workers::Result<Vec<SendMail>>> {
-        async move {
-            service::mail_delivery::due(&self.cx)
-                .await
-                .map_err(to_job_error)
-        }
-        .boxed()
+        async move { service::mail_delivery::due(&self.cx).await.map_err(to_job_error) }.boxed()
     }
 }

@@ -19,11 +19,7 @@ pub struct NewApiKey {
 }
 
 /// A key for the caller's own account; it acts with the caller's role.
-pub async fn create(
-    cx: &Context,
-    scope: &TenantScope,
-    input: NewApiKey,
-) -> Result<(SecretString, auth_token::Model)> {
+pub async fn create(cx: &Context, scope: &TenantScope, input: NewApiKey) -> Result<(SecretString, auth_token::Model)> {
     let name = text::name("name", &input.name, 100)?;
     if let Some(e) = input.expires_at
         && e <= now()
@@ -42,8 +38,8 @@ pub async fn create(
 
 /// The caller's keys; admins see every key of the workspace.
 fn visible(scope: &TenantScope) -> Select<auth_token::Entity> {
-    let q = auth_token::Entity::find_in(scope.workspace_id)
-        .filter(auth_token::Column::Kind.eq(TokenKind::ApiKey.as_str()));
+    let q =
+        auth_token::Entity::find_in(scope.workspace_id).filter(auth_token::Column::Kind.eq(TokenKind::ApiKey.as_str()));
     if scope.is_admin() {
         q
     } else {
@@ -60,19 +56,8 @@ const NEWEST_FIRST: SortKey<auth_token::Entity> = SortKey {
     id: |m| m.id,
 };
 
-pub async fn list(
-    cx: &Context,
-    scope: &TenantScope,
-    args: &PageArgs,
-) -> Result<Page<auth_token::Model>> {
-    paginate(
-        &cx.db,
-        scope.workspace_id,
-        visible(scope),
-        &NEWEST_FIRST,
-        args,
-    )
-    .await
+pub async fn list(cx: &Context, scope: &TenantScope, args: &PageArgs) -> Result<Page<auth_token::Model>> {
+    paginate(&cx.db, scope.workspace_id, visible(scope), &NEWEST_FIRST, args).await
 }
 
 pub async fn count(cx: &Context, scope: &TenantScope) -> Result<i64> {

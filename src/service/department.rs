@@ -3,8 +3,7 @@
 use entity::{department, user};
 use sea_orm::sea_query::{BinOper, Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter, Select, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter, Select, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -46,20 +45,8 @@ fn select(scope: &TenantScope, level: Level) -> Select<department::Entity> {
     }
 }
 
-pub async fn list(
-    cx: &Context,
-    scope: &TenantScope,
-    level: Level,
-    args: &PageArgs,
-) -> Result<Page<department::Model>> {
-    paginate(
-        &cx.db,
-        scope.workspace_id,
-        select(scope, level),
-        &BY_NAME,
-        args,
-    )
-    .await
+pub async fn list(cx: &Context, scope: &TenantScope, level: Level, args: &PageArgs) -> Result<Page<department::Model>> {
+    paginate(&cx.db, scope.workspace_id, select(scope, level), &BY_NAME, args).await
 }
 
 pub async fn count(cx: &Context, scope: &TenantScope, level: Level) -> Result<i64> {
@@ -71,24 +58,14 @@ pub async fn get(cx: &Context, scope: &TenantScope, id: Uuid) -> Result<departme
 }
 
 /// A department of this workspace, or `NOT_FOUND` naming the input field.
-async fn find<C: ConnectionTrait>(
-    db: &C,
-    ws: Uuid,
-    id: Uuid,
-    field: &str,
-) -> Result<department::Model> {
-    department::Entity::find_by_id_in(ws, id)
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            if field == "id" {
-                Error::not_found("department")
-            } else {
-                Error::NotFound(format!(
-                    "No department with this `{field}` exists in your workspace."
-                ))
-            }
-        })
+async fn find<C: ConnectionTrait>(db: &C, ws: Uuid, id: Uuid, field: &str) -> Result<department::Model> {
+    department::Entity::find_by_id_in(ws, id).one(db).await?.ok_or_else(|| {
+        if field == "id" {
+            Error::not_found("department")
+        } else {
+            Error::NotFound(format!("No department with this `{field}` exists in your workspace."))
+        }
+    })
 }
 
 /// Sibling names are unique, so a tree reads unambiguously.
@@ -115,11 +92,7 @@ async fn check_unique_name<C: ConnectionTrait>(
     Ok(())
 }
 
-pub async fn create(
-    cx: &Context,
-    scope: &TenantScope,
-    input: NewDepartment,
-) -> Result<department::Model> {
+pub async fn create(cx: &Context, scope: &TenantScope, input: NewDepartment) -> Result<department::Model> {
     scope.require_admin("change departments")?;
     let name = text::name("name", &input.name, 100)?;
     let txn = cx.db.begin().await?;
@@ -144,12 +117,7 @@ pub async fn create(
     Ok(row)
 }
 
-pub async fn rename(
-    cx: &Context,
-    scope: &TenantScope,
-    id: Uuid,
-    name: &str,
-) -> Result<department::Model> {
+pub async fn rename(cx: &Context, scope: &TenantScope, id: Uuid, name: &str) -> Result<department::Model> {
     scope.require_admin("change departments")?;
     let name = text::name("name", name, 100)?;
     let txn = cx.db.begin().await?;
@@ -238,11 +206,7 @@ pub async fn delete(cx: &Context, scope: &TenantScope, id: Uuid) -> Result<depar
 }
 
 /// Departments by id, for the DataLoader; only this workspace's.
-pub async fn by_ids(
-    cx: &Context,
-    workspace_id: Uuid,
-    ids: &[Uuid],
-) -> Result<Vec<department::Model>> {
+pub async fn by_ids(cx: &Context, workspace_id: Uuid, ids: &[Uuid]) -> Result<Vec<department::Model>> {
     Ok(department::Entity::find_in(workspace_id)
         .filter(department::Column::Id.is_in(ids.iter().copied()))
         .all(&cx.db)

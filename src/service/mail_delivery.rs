@@ -9,9 +9,7 @@
 use chrono::Duration;
 use entity::{invitation, mail_delivery, user, workspace};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use secrecy::ExposeSecret;
 use uuid::Uuid;
 use workers::mail::{Mailer, OutgoingMail};
@@ -37,11 +35,7 @@ pub struct NewDelivery {
 }
 
 /// Inserts the ledger row inside the caller's transaction.
-pub async fn record<C: ConnectionTrait>(
-    db: &C,
-    cx: &Context,
-    d: NewDelivery,
-) -> Result<mail_delivery::Model> {
+pub async fn record<C: ConnectionTrait>(db: &C, cx: &Context, d: NewDelivery) -> Result<mail_delivery::Model> {
     let id = Uuid::now_v7();
     Ok(mail_delivery::ActiveModel {
         id: Set(id),
@@ -108,10 +102,7 @@ pub async fn due(cx: &Context) -> Result<Vec<SendMail>> {
                 .add(
                     Condition::all()
                         .add(mail_delivery::Column::State.eq("sending"))
-                        .add(
-                            mail_delivery::Column::ClaimedAt
-                                .lte(t - Duration::minutes(STALE_CLAIM_MINUTES)),
-                        ),
+                        .add(mail_delivery::Column::ClaimedAt.lte(t - Duration::minutes(STALE_CLAIM_MINUTES))),
                 ),
         )
         .limit(500)
@@ -128,26 +119,16 @@ pub async fn due(cx: &Context) -> Result<Vec<SendMail>> {
 
 /// Delivers one ledger row, at most once per claim. Returns Ok when there is nothing left to do
 /// (sent, given up, or another worker holds a fresh claim).
-pub async fn deliver(
-    cx: &Context,
-    mailer: &Mailer,
-    workspace_id: Uuid,
-    delivery_id: Uuid,
-) -> Result<()> {
+pub async fn deliver(cx: &Context, mailer: &Mailer, workspace_id: Uuid, delivery_id: Uuid) -> Result<()> {
     let t = now();
     let claimed = mail_delivery::Entity::update_in(workspace_id)
         .filter(mail_delivery::Column::Id.eq(delivery_id))
         .filter(
-            Condition::any()
-                .add(mail_delivery::Column::State.eq("pending"))
-                .add(
-                    Condition::all()
-                        .add(mail_delivery::Column::State.eq("sending"))
-                        .add(
-                            mail_delivery::Column::ClaimedAt
-                                .lte(t - Duration::minutes(STALE_CLAIM_MINUTES)),
-                        ),
-                ),
+            Condition::any().add(mail_delivery::Column::State.eq("pending")).add(
+                Condition::all()
+                    .add(mail_delivery::Column::State.eq("sending"))
+                    .add(mail_delivery::Column::ClaimedAt.lte(t - Duration::minutes(STALE_CLAIM_MINUTES))),
+            ),
         )
         .col_expr(mail_delivery::Column::State, Expr::value("sending"))
         .col_expr(mail_delivery::Column::ClaimedAt, Expr::value(t))
@@ -172,9 +153,7 @@ pub async fn deliver(
             return settle(
                 cx,
                 &row,
-                Outcome::Cancelled(
-                    "the invitation was withdrawn or used before its mail went out".into(),
-                ),
+                Outcome::Cancelled("the invitation was withdrawn or used before its mail went out".into()),
                 mailer,
             )
             .await;
@@ -210,12 +189,7 @@ enum Outcome {
     Cancelled(String),
 }
 
-async fn settle(
-    cx: &Context,
-    row: &mail_delivery::Model,
-    outcome: Outcome,
-    mailer: &Mailer,
-) -> Result<()> {
+async fn settle(cx: &Context, row: &mail_delivery::Model, outcome: Outcome, mailer: &Mailer) -> Result<()> {
     let mut am: mail_delivery::ActiveModel = row.clone().into();
     match &outcome {
         Outcome::Sent => {
@@ -279,9 +253,7 @@ async fn render(cx: &Context, row: &mail_delivery::Model) -> Result<Option<Strin
             if inv.status != "pending" {
                 return Ok(None);
             }
-            let ws = workspace::Entity::find_by_id(row.workspace_id)
-                .one(&cx.db)
-                .await?;
+            let ws = workspace::Entity::find_by_id(row.workspace_id).one(&cx.db).await?;
             let inviter = user::Entity::find_by_id_in(row.workspace_id, inv.invited_by)
                 .one(&cx.db)
                 .await?;
@@ -300,8 +272,6 @@ async fn render(cx: &Context, row: &mail_delivery::Model) -> Result<Option<Strin
                 expires = inv.expires_at.format("%Y-%m-%d %H:%M"),
             )))
         }
-        other => Err(Error::Internal(format!(
-            "no renderer for mail kind {other:?}"
-        ))),
+        other => Err(Error::Internal(format!("no renderer for mail kind {other:?}"))),
     }
 }

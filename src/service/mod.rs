@@ -4,11 +4,17 @@
 //! function and map the result. Every tenant query starts from a scoped constructor in
 //! `entity`; every multi-row change runs in one transaction.
 
+pub mod activity;
 pub mod api_key;
+pub mod company;
+pub mod contact;
 pub mod department;
+pub mod filter;
 pub mod mail_delivery;
 pub mod pagination;
+pub mod records;
 pub mod session;
+pub mod timeline;
 pub mod user;
 pub mod workspace;
 

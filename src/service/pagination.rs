@@ -8,8 +8,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -29,8 +29,8 @@ pub struct PageArgs {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(untagged)]
 pub enum SortValue {
+    Int(i64),
     Time(DateTime<Utc>),
     Text(String),
 }
@@ -38,6 +38,7 @@ pub enum SortValue {
 impl SortValue {
     fn to_value(&self) -> sea_orm::Value {
         match self {
+            SortValue::Int(i) => (*i).into(),
             SortValue::Text(s) => s.clone().into(),
             SortValue::Time(t) => (*t).into(),
         }
@@ -123,10 +124,7 @@ where
     C: ConnectionTrait,
 {
     if args.first.is_some() && args.last.is_some() {
-        return Err(Error::bad_input(
-            "first",
-            "Pass either `first` or `last`, not both.",
-        ));
+        return Err(Error::bad_input("first", "Pass either `first` or `last`, not both."));
     }
     let backward = args.last.is_some() || (args.before.is_some() && args.first.is_none());
     let limit = match (args.first, args.last) {

@@ -3,9 +3,7 @@
 use chrono::Duration;
 use entity::{auth_token, department, user, workspace};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use secrecy::SecretString;
 use uuid::Uuid;
 
@@ -154,9 +152,7 @@ pub async fn sign_out(cx: &Context, scope: &TenantScope) -> Result<()> {
 
 /// A bearer token → the caller's scope; every failure is the same `UNAUTHENTICATED`.
 pub async fn authenticate(cx: &Context, presented: &str) -> Result<TenantScope> {
-    let invalid = || {
-        Error::Unauthenticated("The token is invalid, expired or revoked; sign in again.".into())
-    };
+    let invalid = || Error::Unauthenticated("The token is invalid, expired or revoked; sign in again.".into());
     let Some(tok) = auth_token::Entity::find_by_hash(&token::hash(presented))
         .one(&cx.db)
         .await?
@@ -177,10 +173,7 @@ pub async fn authenticate(cx: &Context, presented: &str) -> Result<TenantScope> 
         return Err(invalid());
     }
     // last_used_at is for people auditing keys; a minute's precision spares a write per request.
-    if tok
-        .last_used_at
-        .is_none_or(|u| t - u > Duration::minutes(1))
-    {
+    if tok.last_used_at.is_none_or(|u| t - u > Duration::minutes(1)) {
         auth_token::Entity::update_in(tok.workspace_id)
             .filter(auth_token::Column::Id.eq(tok.id))
             .col_expr(auth_token::Column::LastUsedAt, Expr::value(t))
@@ -192,11 +185,7 @@ pub async fn authenticate(cx: &Context, presented: &str) -> Result<TenantScope> 
 
 /// The data scope follows role and department: admins see the workspace, managers their
 /// department subtree, reps (and managers outside any department) their own records.
-pub async fn scope_for(
-    cx: &Context,
-    user: &user::Model,
-    token_id: Option<Uuid>,
-) -> Result<TenantScope> {
+pub async fn scope_for(cx: &Context, user: &user::Model, token_id: Option<Uuid>) -> Result<TenantScope> {
     let role = Role::from_stored(&user.role)?;
     let data_scope = match role {
         Role::Admin => DataScope::Workspace,

@@ -5,8 +5,7 @@ use chrono::Duration;
 use entity::{auth_token, department, invitation, mail_delivery, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter, Select, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter, Select, Set, TransactionTrait,
 };
 use secrecy::SecretString;
 use uuid::Uuid;
@@ -31,31 +30,26 @@ pub enum UserOrder {
 }
 
 fn sort_key(order: UserOrder, descending: bool) -> SortKey<user::Entity> {
-    let (name, column, value): (&'static str, user::Column, fn(&user::Model) -> SortValue) =
-        match (order, descending) {
-            (UserOrder::Name, false) => ("users.name.asc", user::Column::Name, |m| {
-                SortValue::Text(m.name.clone())
-            }),
-            (UserOrder::Name, true) => ("users.name.desc", user::Column::Name, |m| {
-                SortValue::Text(m.name.clone())
-            }),
-            (UserOrder::Email, false) => ("users.email.asc", user::Column::EmailCanonical, |m| {
-                SortValue::Text(m.email_canonical.clone())
-            }),
-            (UserOrder::Email, true) => ("users.email.desc", user::Column::EmailCanonical, |m| {
-                SortValue::Text(m.email_canonical.clone())
-            }),
-            (UserOrder::CreatedAt, false) => {
-                ("users.createdAt.asc", user::Column::CreatedAt, |m| {
-                    SortValue::Time(m.created_at)
-                })
-            }
-            (UserOrder::CreatedAt, true) => {
-                ("users.createdAt.desc", user::Column::CreatedAt, |m| {
-                    SortValue::Time(m.created_at)
-                })
-            }
-        };
+    let (name, column, value): (&'static str, user::Column, fn(&user::Model) -> SortValue) = match (order, descending) {
+        (UserOrder::Name, false) => ("users.name.asc", user::Column::Name, |m| {
+            SortValue::Text(m.name.clone())
+        }),
+        (UserOrder::Name, true) => ("users.name.desc", user::Column::Name, |m| {
+            SortValue::Text(m.name.clone())
+        }),
+        (UserOrder::Email, false) => ("users.email.asc", user::Column::EmailCanonical, |m| {
+            SortValue::Text(m.email_canonical.clone())
+        }),
+        (UserOrder::Email, true) => ("users.email.desc", user::Column::EmailCanonical, |m| {
+            SortValue::Text(m.email_canonical.clone())
+        }),
+        (UserOrder::CreatedAt, false) => ("users.createdAt.asc", user::Column::CreatedAt, |m| {
+            SortValue::Time(m.created_at)
+        }),
+        (UserOrder::CreatedAt, true) => ("users.createdAt.desc", user::Column::CreatedAt, |m| {
+            SortValue::Time(m.created_at)
+        }),
+    };
     SortKey {
         name,
         column,
@@ -119,10 +113,7 @@ async fn find<C: ConnectionTrait>(db: &C, ws: Uuid, id: Uuid) -> Result<user::Mo
 
 async fn check_department<C: ConnectionTrait>(db: &C, ws: Uuid, id: Option<Uuid>) -> Result<()> {
     if let Some(d) = id
-        && department::Entity::find_by_id_in(ws, d)
-            .one(db)
-            .await?
-            .is_none()
+        && department::Entity::find_by_id_in(ws, d).one(db).await?.is_none()
     {
         return Err(Error::NotFound(
             "No department with this `departmentId` exists in your workspace.".into(),
@@ -183,9 +174,7 @@ pub async fn invite(
         workspace_id: Set(scope.workspace_id),
         user_id: Set(person.id),
         invited_by: Set(scope.user_id),
-        token_hash: Set(token::hash_secret(
-            &cx.keys.derive_token("invitation", &inv_id)?,
-        )),
+        token_hash: Set(token::hash_secret(&cx.keys.derive_token("invitation", &inv_id)?)),
         status: Set("pending".into()),
         expires_at: Set(now() + Duration::hours(cx.config.invitation_ttl_hours)),
         accepted_at: Set(None),
@@ -278,14 +267,7 @@ pub async fn accept_invitation(
     }
     let person = am.update(&txn).await?;
     let ttl = Duration::hours(cx.config.session_ttl_hours);
-    let (secret, tok) = session::issue(
-        &txn,
-        &person,
-        TokenKind::Session,
-        "session",
-        Some(now() + ttl),
-    )
-    .await?;
+    let (secret, tok) = session::issue(&txn, &person, TokenKind::Session, "session", Some(now() + ttl)).await?;
     txn.commit().await?;
     Ok(session::Session {
         token: secret,
@@ -302,12 +284,7 @@ pub struct UserChanges {
 }
 
 /// Admins change anyone's role and department; people change their own name.
-pub async fn update(
-    cx: &Context,
-    scope: &TenantScope,
-    id: Uuid,
-    changes: UserChanges,
-) -> Result<user::Model> {
+pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, changes: UserChanges) -> Result<user::Model> {
     let own = id == scope.user_id;
     if !scope.is_admin() && (!own || changes.role.is_some() || changes.department_id.is_some()) {
         return Err(Error::Forbidden(
@@ -462,11 +439,7 @@ pub async fn change_password(
 }
 
 /// Invitations of the workspace, newest first (admins only).
-pub async fn invitations(
-    cx: &Context,
-    scope: &TenantScope,
-    user_id: Uuid,
-) -> Result<Vec<invitation::Model>> {
+pub async fn invitations(cx: &Context, scope: &TenantScope, user_id: Uuid) -> Result<Vec<invitation::Model>> {
     scope.require_admin("see invitations")?;
     use sea_orm::QueryOrder;
     Ok(invitation::Entity::find_in(scope.workspace_id)

@@ -34,12 +34,7 @@ pub async fn create(cx: &Context, input: NewWorkspace) -> Result<CreatedWorkspac
     let email = EmailAddress::parse("email", &input.admin_email)?;
     let admin_name = match input.admin_name.as_deref() {
         Some(n) => text::name("adminName", n, 120)?,
-        None => email
-            .display
-            .split('@')
-            .next()
-            .unwrap_or("Admin")
-            .to_string(),
+        None => email.display.split('@').next().unwrap_or("Admin").to_string(),
     };
     let admin_password = token::one_time_password();
     let hash = password::hash(&admin_password)?;

@@ -5,7 +5,8 @@ use serde_json::json;
 use crate::support::TestApp;
 
 const ME: &str = "{ me { user { email name role status } workspace { slug } role } }";
-const SIGN_IN: &str = "mutation($e: String!, $p: String!) { signIn(input: { email: $e, password: $p }) { token user { email } } }";
+const SIGN_IN: &str =
+    "mutation($e: String!, $p: String!) { signIn(input: { email: $e, password: $p }) { token user { email } } }";
 
 #[tokio::test]
 async fn sign_in_with_the_right_password_and_only_with_it() {
@@ -25,12 +26,7 @@ async fn sign_in_with_the_right_password_and_only_with_it() {
             json!({ "e": t.admin_email.to_uppercase(), "p": t.admin_password }),
         )
         .await;
-    assert!(
-        upper["signIn"]["token"]
-            .as_str()
-            .unwrap()
-            .starts_with("rpt_s_")
-    );
+    assert!(upper["signIn"]["token"].as_str().unwrap().starts_with("rpt_s_"));
 
     let wrong = app
         .gql_err(
@@ -102,8 +98,7 @@ async fn sign_in_cannot_be_batched_or_aliased() {
     assert!(
         errors
             .iter()
-            .any(|e| e["extensions"]["code"] == "BAD_USER_INPUT"
-                && e["extensions"]["field"] == "signIn"),
+            .any(|e| e["extensions"]["code"] == "BAD_USER_INPUT" && e["extensions"]["field"] == "signIn"),
         "{body:#}"
     );
 
@@ -122,10 +117,7 @@ async fn sign_in_cannot_be_batched_or_aliased() {
         .await
         .unwrap();
     for r in resp.as_array().expect("batch answer") {
-        assert_eq!(
-            r["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
-            "{resp:#}"
-        );
+        assert_eq!(r["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{resp:#}");
     }
 }
 
@@ -140,10 +132,7 @@ async fn api_keys_are_shown_once_work_and_stop_working_when_revoked() {
             json!({}),
         )
         .await;
-    let secret = created["createApiKey"]["secret"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let secret = created["createApiKey"]["secret"].as_str().unwrap().to_string();
     let key = &created["createApiKey"]["apiKey"];
     assert!(secret.starts_with("rpt_k_") && secret.starts_with(key["prefix"].as_str().unwrap()));
     assert_eq!(key["owner"]["email"], t.admin_email.as_str());
@@ -168,10 +157,7 @@ async fn api_keys_are_shown_once_work_and_stop_working_when_revoked() {
 
     // The secret is stored only as a hash.
     use sea_orm::EntityTrait;
-    let rows = entity::auth_token::Entity::find()
-        .all(&app.cx.db)
-        .await
-        .unwrap();
+    let rows = entity::auth_token::Entity::find().all(&app.cx.db).await.unwrap();
     assert!(
         rows.iter()
             .all(|r| r.token_hash != secret && !r.token_hash.contains(&secret[6..20]))
@@ -186,8 +172,7 @@ async fn api_keys_are_shown_once_work_and_stop_working_when_revoked() {
         )
         .await;
     assert!(revoked["revokeApiKey"]["apiKey"]["revokedAt"].is_string());
-    app.gql_err(Some(&secret), ME, json!({}), "UNAUTHENTICATED")
-        .await;
+    app.gql_err(Some(&secret), ME, json!({}), "UNAUTHENTICATED").await;
 
     // An expiry in the past is refused, and nothing is created.
     let err = app
@@ -200,11 +185,7 @@ async fn api_keys_are_shown_once_work_and_stop_working_when_revoked() {
         .await;
     assert_eq!(err["extensions"]["field"], "expiresAt");
     let list = app
-        .gql_ok(
-            Some(&t.admin_token),
-            "{ apiKeys { totalCount } }",
-            json!({}),
-        )
+        .gql_ok(Some(&t.admin_token), "{ apiKeys { totalCount } }", json!({}))
         .await;
     assert_eq!(list["apiKeys"]["totalCount"], 1);
 }
@@ -214,12 +195,8 @@ async fn sign_out_revokes_the_session() {
     let app = TestApp::spawn().await;
     let t = app.tenant("Acme").await;
     let other = app.sign_in(&t.admin_email, &t.admin_password).await;
-    app.gql_ok(
-        Some(&t.admin_token),
-        "mutation { signOut { signedOut } }",
-        json!({}),
-    )
-    .await;
+    app.gql_ok(Some(&t.admin_token), "mutation { signOut { signedOut } }", json!({}))
+        .await;
     app.gql_err(Some(&t.admin_token), ME, json!({}), "UNAUTHENTICATED")
         .await;
     app.gql_ok(Some(&other), ME, json!({})).await; // other sessions stay
@@ -257,8 +234,7 @@ async fn changing_the_password_signs_out_other_sessions() {
     .await;
 
     app.gql_ok(Some(&t.admin_token), ME, json!({})).await;
-    app.gql_err(Some(&other), ME, json!({}), "UNAUTHENTICATED")
-        .await;
+    app.gql_err(Some(&other), ME, json!({}), "UNAUTHENTICATED").await;
     app.gql_err(
         None,
         SIGN_IN,
@@ -318,7 +294,11 @@ async fn reps_and_managers_cannot_administer() {
     assert_eq!(depts["users"]["totalCount"], 3);
     // A rep may rename themself.
     let renamed = app
-        .gql_ok(Some(&rep.token), "mutation($id: ID!) { updateUser(input: { id: $id, name: \"Renamed\" }) { user { name role } } }", json!({ "id": rep.id }))
+        .gql_ok(
+            Some(&rep.token),
+            "mutation($id: ID!) { updateUser(input: { id: $id, name: \"Renamed\" }) { user { name role } } }",
+            json!({ "id": rep.id }),
+        )
         .await;
     assert_eq!(renamed["updateUser"]["user"]["name"], "Renamed");
     assert_eq!(renamed["updateUser"]["user"]["role"], "REP");

@@ -10,16 +10,9 @@ const MOVE: &str = "mutation($id: ID!, $p: ID) { moveDepartment(input: { id: $id
 
 async fn create(app: &TestApp, t: &Tenant, name: &str, parent: Option<&str>) -> String {
     let r = app
-        .gql_ok(
-            Some(&t.admin_token),
-            CREATE,
-            json!({ "n": name, "p": parent }),
-        )
+        .gql_ok(Some(&t.admin_token), CREATE, json!({ "n": name, "p": parent }))
         .await;
-    r["createDepartment"]["department"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    r["createDepartment"]["department"]["id"].as_str().unwrap().to_string()
 }
 
 /// (name, path) of every department, straight from the database.
@@ -67,23 +60,13 @@ async fn build_rename_move_and_delete_a_tree() {
     let renamed = app
         .gql_ok(Some(&t.admin_token), "mutation($id: ID!) { renameDepartment(input: { id: $id, name: \"North China\" }) { department { name } } }", json!({ "id": north }))
         .await;
-    assert_eq!(
-        renamed["renameDepartment"]["department"]["name"],
-        "North China"
-    );
+    assert_eq!(renamed["renameDepartment"]["department"]["name"], "North China");
 
     // Move the North subtree under Support: Beijing moves along.
     let moved = app
-        .gql_ok(
-            Some(&t.admin_token),
-            MOVE,
-            json!({ "id": north, "p": support }),
-        )
+        .gql_ok(Some(&t.admin_token), MOVE, json!({ "id": north, "p": support }))
         .await;
-    assert_eq!(
-        moved["moveDepartment"]["department"]["parent"]["name"],
-        "Support"
-    );
+    assert_eq!(moved["moveDepartment"]["department"]["parent"]["name"], "Support");
     let b = app
         .gql_ok(
             Some(&t.admin_token),
@@ -94,12 +77,7 @@ async fn build_rename_move_and_delete_a_tree() {
     assert_eq!(b["department"]["depth"], 2);
     assert_eq!(b["department"]["parent"]["parent"]["name"], "Support");
     let paths = tree(&app).await;
-    let support_path = paths
-        .iter()
-        .find(|(n, _)| n == "Support")
-        .unwrap()
-        .1
-        .clone();
+    let support_path = paths.iter().find(|(n, _)| n == "Support").unwrap().1.clone();
     assert!(
         paths
             .iter()
@@ -109,11 +87,7 @@ async fn build_rename_move_and_delete_a_tree() {
 
     // To the top of the tree.
     let top = app
-        .gql_ok(
-            Some(&t.admin_token),
-            MOVE,
-            json!({ "id": north, "p": Value::Null }),
-        )
+        .gql_ok(Some(&t.admin_token), MOVE, json!({ "id": north, "p": Value::Null }))
         .await;
     assert_eq!(top["moveDepartment"]["department"]["depth"], 0);
 
@@ -126,12 +100,7 @@ async fn build_rename_move_and_delete_a_tree() {
             "CONFLICT",
         )
         .await;
-    assert!(
-        err["message"]
-            .as_str()
-            .unwrap()
-            .contains("1 sub-department")
-    );
+    assert!(err["message"].as_str().unwrap().contains("1 sub-department"));
     let gone = app
         .gql_ok(
             Some(&t.admin_token),
@@ -169,11 +138,7 @@ async fn a_move_into_its_own_subtree_is_refused_and_changes_nothing() {
             .await;
         assert_eq!(err["extensions"]["field"], "parentId");
     }
-    assert_eq!(
-        tree(&app).await,
-        before,
-        "a refused move leaves every path as it was"
-    );
+    assert_eq!(tree(&app).await, before, "a refused move leaves every path as it was");
 }
 
 #[tokio::test]
@@ -226,9 +191,7 @@ async fn users_page_forward_and_backward_with_opaque_cursors() {
         .await;
     }
     const PAGE: &str = "query($f: Int, $a: String, $l: Int, $b: String) { users(first: $f, after: $a, last: $l, before: $b, orderBy: [{ field: NAME }]) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { name } } } }";
-    let p1 = app
-        .gql_ok(Some(&t.admin_token), PAGE, json!({ "f": 2 }))
-        .await;
+    let p1 = app.gql_ok(Some(&t.admin_token), PAGE, json!({ "f": 2 })).await;
     let names = |v: &Value| {
         v["users"]["edges"]
             .as_array()
@@ -259,12 +222,7 @@ async fn users_page_forward_and_backward_with_opaque_cursors() {
 
     // Out-of-range sizes and foreign cursors are refused with the argument named.
     let err = app
-        .gql_err(
-            Some(&t.admin_token),
-            PAGE,
-            json!({ "f": 101 }),
-            "BAD_USER_INPUT",
-        )
+        .gql_err(Some(&t.admin_token), PAGE, json!({ "f": 101 }), "BAD_USER_INPUT")
         .await;
     assert_eq!(err["extensions"]["field"], "first");
     let other_order = app

@@ -7,19 +7,10 @@ use crate::support::TestApp;
 
 async fn user_count(app: &TestApp) -> usize {
     use sea_orm::EntityTrait;
-    entity::user::Entity::find()
-        .all(&app.cx.db)
-        .await
-        .unwrap()
-        .len()
+    entity::user::Entity::find().all(&app.cx.db).await.unwrap().len()
 }
 
-async fn post_raw(
-    app: &TestApp,
-    token: &str,
-    content_type: &str,
-    body: Vec<u8>,
-) -> (StatusCode, Value) {
+async fn post_raw(app: &TestApp, token: &str, content_type: &str, body: Vec<u8>) -> (StatusCode, Value) {
     let resp = app
         .client()
         .post(format!("{}/graphql", app.base))
@@ -33,7 +24,8 @@ async fn post_raw(
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
-const INVITE: &str = "mutation { inviteUser(input: { email: \"x@acme.test\", name: \"X\", role: REP }) { user { id } } }";
+const INVITE: &str =
+    "mutation { inviteUser(input: { email: \"x@acme.test\", name: \"X\", role: REP }) { user { id } } }";
 
 #[tokio::test]
 async fn malformed_oversized_and_mistyped_requests_are_refused_cleanly() {
@@ -72,10 +64,7 @@ async fn malformed_oversized_and_mistyped_requests_are_refused_cleanly() {
     // A mutation over GET.
     let resp = app
         .client()
-        .get(
-            reqwest::Url::parse_with_params(&format!("{}/graphql", app.base), [("query", INVITE)])
-                .unwrap(),
-        )
+        .get(reqwest::Url::parse_with_params(&format!("{}/graphql", app.base), [("query", INVITE)]).unwrap())
         .bearer_auth(&t.admin_token)
         .send()
         .await
@@ -84,13 +73,7 @@ async fn malformed_oversized_and_mistyped_requests_are_refused_cleanly() {
     // A query over GET works.
     let resp = app
         .client()
-        .get(
-            reqwest::Url::parse_with_params(
-                &format!("{}/graphql", app.base),
-                [("query", "{ me { role } }")],
-            )
-            .unwrap(),
-        )
+        .get(reqwest::Url::parse_with_params(&format!("{}/graphql", app.base), [("query", "{ me { role } }")]).unwrap())
         .bearer_auth(&t.admin_token)
         .send()
         .await
@@ -99,9 +82,7 @@ async fn malformed_oversized_and_mistyped_requests_are_refused_cleanly() {
     assert_eq!(body["data"]["me"]["role"], "ADMIN");
 
     // Too many operations in one batch.
-    let batch: Vec<Value> = (0..11)
-        .map(|_| json!({ "query": "{ me { role } }" }))
-        .collect();
+    let batch: Vec<Value> = (0..11).map(|_| json!({ "query": "{ me { role } }" })).collect();
     let (status, _) = post_raw(
         &app,
         &t.admin_token,
@@ -128,11 +109,7 @@ async fn deep_unknown_and_wrongly_typed_queries_get_bad_user_input() {
         .gql_err(Some(&t.admin_token), &deep, json!({}), "BAD_USER_INPUT")
         .await;
     assert!(
-        err["message"]
-            .as_str()
-            .unwrap()
-            .to_lowercase()
-            .contains("too deep"),
+        err["message"].as_str().unwrap().to_lowercase().contains("too deep"),
         "{err:#}"
     );
 
@@ -158,11 +135,7 @@ async fn deep_unknown_and_wrongly_typed_queries_get_bad_user_input() {
         .gql_err(Some(&t.admin_token), wide, json!({}), "BAD_USER_INPUT")
         .await;
     assert!(
-        err["message"]
-            .as_str()
-            .unwrap()
-            .to_lowercase()
-            .contains("complex"),
+        err["message"].as_str().unwrap().to_lowercase().contains("complex"),
         "{err:#}"
     );
 }
@@ -178,9 +151,7 @@ async fn production_hides_introspection_and_graphiql() {
         .await
         .unwrap();
     assert!(page.text().await.unwrap().contains("GraphiQL"));
-    let intro = dev
-        .gql(None, "{ __schema { queryType { name } } }", json!({}))
-        .await;
+    let intro = dev.gql(None, "{ __schema { queryType { name } } }", json!({})).await;
     assert_eq!(intro["data"]["__schema"]["queryType"]["name"], "Query");
 
     let prod = TestApp::spawn_with(|c| c.env = rapport::config::Environment::Production).await;
@@ -192,9 +163,7 @@ async fn production_hides_introspection_and_graphiql() {
         .await
         .unwrap();
     assert_eq!(page.status(), StatusCode::BAD_REQUEST);
-    let intro = prod
-        .gql(None, "{ __schema { queryType { name } } }", json!({}))
-        .await;
+    let intro = prod.gql(None, "{ __schema { queryType { name } } }", json!({})).await;
     assert!(
         intro["data"]["__schema"].is_null(),
         "introspection must answer nothing: {intro:#}"
@@ -209,10 +178,7 @@ async fn cors_allows_only_configured_origins() {
             .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.base))
             .header("origin", origin)
             .header("access-control-request-method", "POST")
-            .header(
-                "access-control-request-headers",
-                "content-type,authorization",
-            )
+            .header("access-control-request-headers", "content-type,authorization")
             .send()
     };
     let ok = preflight("https://app.acme.test").await.unwrap();
@@ -227,12 +193,7 @@ async fn cors_allows_only_configured_origins() {
 #[tokio::test]
 async fn health_and_readiness() {
     let app = TestApp::spawn().await;
-    let h = app
-        .client()
-        .get(format!("{}/healthz", app.base))
-        .send()
-        .await
-        .unwrap();
+    let h = app.client().get(format!("{}/healthz", app.base)).send().await.unwrap();
     assert_eq!(h.status(), StatusCode::OK);
     let r: Value = app
         .client()
@@ -286,9 +247,6 @@ async fn internal_errors_carry_a_request_id_and_no_details() {
         "/src/",
         "table",
     ] {
-        assert!(
-            !text.contains(leak),
-            "the response leaks {leak:?}: {body:#}"
-        );
+        assert!(!text.contains(leak), "the response leaks {leak:?}: {body:#}");
     }
 }

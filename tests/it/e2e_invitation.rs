@@ -50,15 +50,9 @@ pub async fn invite_and_accept(app: &TestApp, t: &Tenant, role: &str) -> Member 
         )
         .await;
     Member {
-        id: invited["inviteUser"]["user"]["id"]
-            .as_str()
-            .unwrap()
-            .to_string(),
+        id: invited["inviteUser"]["user"]["id"].as_str().unwrap().to_string(),
         email,
-        token: accepted["acceptInvitation"]["token"]
-            .as_str()
-            .unwrap()
-            .to_string(),
+        token: accepted["acceptInvitation"]["token"].as_str().unwrap().to_string(),
     }
 }
 
@@ -88,11 +82,7 @@ async fn invitation_round_trip_through_the_mail() {
         "subject names the workspace: {mail}"
     );
     assert!(header(mail, "From").unwrap().contains("crm@rapport.test"));
-    assert!(
-        header(mail, "Message-ID")
-            .unwrap()
-            .contains("@rapport.test")
-    );
+    assert!(header(mail, "Message-ID").unwrap().contains("@rapport.test"));
 
     // An invited account cannot sign in yet.
     app.gql_err(
@@ -106,21 +96,12 @@ async fn invitation_round_trip_through_the_mail() {
     // A too-short password is refused and the invitation stays usable.
     let token = invitation_token(mail);
     let err = app
-        .gql_err(
-            None,
-            ACCEPT,
-            json!({ "t": token, "p": "short" }),
-            "BAD_USER_INPUT",
-        )
+        .gql_err(None, ACCEPT, json!({ "t": token, "p": "short" }), "BAD_USER_INPUT")
         .await;
     assert_eq!(err["extensions"]["field"], "password");
 
     let accepted = app
-        .gql_ok(
-            None,
-            ACCEPT,
-            json!({ "t": token, "p": "a long enough password" }),
-        )
+        .gql_ok(None, ACCEPT, json!({ "t": token, "p": "a long enough password" }))
         .await;
     assert_eq!(accepted["acceptInvitation"]["user"]["status"], "ACTIVE");
     let session = accepted["acceptInvitation"]["token"].as_str().unwrap();
@@ -153,11 +134,7 @@ async fn invitation_round_trip_through_the_mail() {
     assert_eq!(inv["status"], "ACCEPTED");
     assert_eq!(inv["delivery"]["state"], "sent");
     assert_eq!(inv["delivery"]["attempts"], 1);
-    let transport = if app.env.smtp_url.is_some() {
-        "smtp"
-    } else {
-        "outbox"
-    };
+    let transport = if app.env.smtp_url.is_some() { "smtp" } else { "outbox" };
     assert_eq!(inv["delivery"]["transport"], transport);
 }
 
@@ -173,12 +150,7 @@ async fn inviting_an_existing_member_is_a_conflict_and_writes_nothing() {
             "CONFLICT",
         )
         .await;
-    assert!(
-        err["message"]
-            .as_str()
-            .unwrap()
-            .contains("already has an account")
-    );
+    assert!(err["message"].as_str().unwrap().contains("already has an account"));
     let err = app
         .gql_err(
             Some(&t.admin_token),
@@ -225,11 +197,7 @@ async fn a_queued_invitation_survives_a_restart_and_is_sent_exactly_once() {
     second.stop().await;
     let third = TestApp::start(env.clone(), Mode::Api, |_| {}).await;
     third.drain().await;
-    assert_eq!(
-        messages_to(&env.mail_dir, &email).len(),
-        1,
-        "delivered exactly once"
-    );
+    assert_eq!(messages_to(&env.mail_dir, &email).len(), 1, "delivered exactly once");
 
     let rows = entity::mail_delivery::Entity::find()
         .filter(entity::mail_delivery::Column::ToAddress.eq(email.as_str()))
@@ -286,12 +254,7 @@ async fn a_lost_job_is_recovered_from_the_ledger() {
     app.cx.queue.clear().await.unwrap();
     assert_eq!(app.cx.queue.outstanding().await.unwrap(), 0);
     // Within the grace period the sweep leaves the row alone (the normal enqueue may be late).
-    assert!(
-        rapport::service::mail_delivery::due(&app.cx)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(rapport::service::mail_delivery::due(&app.cx).await.unwrap().is_empty());
     app.drain().await;
     assert!(messages_to(&app.env.mail_dir, &email).is_empty());
     // Past it, the row is due again.
@@ -305,13 +268,7 @@ async fn a_lost_job_is_recovered_from_the_ledger() {
     let mut am: entity::mail_delivery::ActiveModel = row.into();
     am.next_attempt_at = Set(Some(chrono::Utc::now() - chrono::Duration::seconds(1)));
     am.update(&app.cx.db).await.unwrap();
-    assert_eq!(
-        rapport::service::mail_delivery::due(&app.cx)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(rapport::service::mail_delivery::due(&app.cx).await.unwrap().len(), 1);
     app.drain().await; // the drain sweeps first, then runs the queue
     assert_eq!(messages_to(&app.env.mail_dir, &email).len(), 1);
 }
@@ -339,13 +296,8 @@ async fn deactivation_revokes_every_token_at_once() {
         )
         .await;
     assert_eq!(out["deactivateUser"]["user"]["status"], "DEACTIVATED");
-    app.gql_err(
-        Some(&rep.token),
-        "{ me { role } }",
-        json!({}),
-        "UNAUTHENTICATED",
-    )
-    .await;
+    app.gql_err(Some(&rep.token), "{ me { role } }", json!({}), "UNAUTHENTICATED")
+        .await;
     app.gql_err(Some(&key), "{ me { role } }", json!({}), "UNAUTHENTICATED")
         .await;
     let wrong = app
@@ -365,12 +317,7 @@ async fn deactivation_revokes_every_token_at_once() {
         json!({ "id": rep.id }),
     )
     .await;
-    app.gql_err(
-        Some(&rep.token),
-        "{ me { role } }",
-        json!({}),
-        "UNAUTHENTICATED",
-    )
-    .await;
+    app.gql_err(Some(&rep.token), "{ me { role } }", json!({}), "UNAUTHENTICATED")
+        .await;
     app.sign_in(&rep.email, "a long enough password").await;
 }

@@ -31,14 +31,8 @@ async fn seed(app: &TestApp, name: &str) -> Seeded {
         )
         .await;
     Seeded {
-        dept: d["createDepartment"]["department"]["id"]
-            .as_str()
-            .unwrap()
-            .to_string(),
-        key_id: k["createApiKey"]["apiKey"]["id"]
-            .as_str()
-            .unwrap()
-            .to_string(),
+        dept: d["createDepartment"]["department"]["id"].as_str().unwrap().to_string(),
+        key_id: k["createApiKey"]["apiKey"]["id"].as_str().unwrap().to_string(),
         member,
         t,
     }
@@ -73,8 +67,7 @@ async fn snapshot(app: &TestApp) -> String {
 /// An id of the right type that exists nowhere.
 fn unknown(kind: &str) -> String {
     use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(format!("{kind}:{}", uuid::Uuid::now_v7()))
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{}", uuid::Uuid::now_v7()))
 }
 
 #[tokio::test]
@@ -165,15 +158,9 @@ async fn foreign_ids_answer_like_unknown_ids_and_change_nothing() {
         ),
     ];
     for (what, query, foreign, kind) in &calls {
-        let theirs = app
-            .gql(Some(&a.t.admin_token), query, json!({ "id": foreign }))
-            .await;
+        let theirs = app.gql(Some(&a.t.admin_token), query, json!({ "id": foreign })).await;
         let nobody = app
-            .gql(
-                Some(&a.t.admin_token),
-                query,
-                json!({ "id": unknown(kind) }),
-            )
+            .gql(Some(&a.t.admin_token), query, json!({ "id": unknown(kind) }))
             .await;
         assert_eq!(
             theirs["errors"][0]["extensions"]["code"], "NOT_FOUND",
@@ -218,21 +205,20 @@ async fn foreign_ids_answer_like_unknown_ids_and_change_nothing() {
             assert_eq!(code, "NOT_FOUND", "{query}: {body:#}");
         }
     }
-    assert_eq!(
-        snapshot(&app).await,
-        before,
-        "nothing changed in either workspace"
-    );
+    assert_eq!(snapshot(&app).await, before, "nothing changed in either workspace");
 
     // Lists never show the other workspace.
-    let lists = app.gql_ok(Some(&a.t.admin_token), "{ users { totalCount edges { node { email } } } departments { totalCount } apiKeys { totalCount } }", json!({})).await;
+    let lists = app
+        .gql_ok(
+            Some(&a.t.admin_token),
+            "{ users { totalCount edges { node { email } } } departments { totalCount } apiKeys { totalCount } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(lists["users"]["totalCount"], 2);
     assert_eq!(lists["departments"]["totalCount"], 1);
     assert_eq!(lists["apiKeys"]["totalCount"], 1);
-    assert!(
-        !lists.to_string().contains(&b.member.email)
-            && !lists.to_string().contains(&b.t.admin_email)
-    );
+    assert!(!lists.to_string().contains(&b.member.email) && !lists.to_string().contains(&b.t.admin_email));
 
     // A cursor from the other workspace is refused.
     let theirs = app
@@ -272,7 +258,12 @@ async fn one_email_in_two_workspaces_signs_in_to_the_one_named() {
     // The same person invited into both workspaces, same password.
     let email = format!("shared-{}@example.test", uuid::Uuid::new_v4().simple());
     for t in [&a, &b] {
-        app.gql_ok(Some(&t.admin_token), "mutation($e: String!) { inviteUser(input: { email: $e, name: \"Shared\", role: REP }) { user { id } } }", json!({ "e": email })).await;
+        app.gql_ok(
+            Some(&t.admin_token),
+            "mutation($e: String!) { inviteUser(input: { email: $e, name: \"Shared\", role: REP }) { user { id } } }",
+            json!({ "e": email }),
+        )
+        .await;
     }
     app.drain().await;
     let mails = crate::support::mail::messages_to(&app.env.mail_dir, &email);
@@ -286,9 +277,7 @@ async fn one_email_in_two_workspaces_signs_in_to_the_one_named() {
         .gql_err(None, SIGN_IN, json!({ "e": email }), "BAD_USER_INPUT")
         .await;
     assert_eq!(err["extensions"]["field"], "workspace");
-    let tok = app
-        .gql_ok(None, SIGN_IN, json!({ "e": email, "w": b.slug }))
-        .await;
+    let tok = app.gql_ok(None, SIGN_IN, json!({ "e": email, "w": b.slug })).await;
     let me = app
         .gql_ok(
             Some(tok["signIn"]["token"].as_str().unwrap()),

@@ -27,21 +27,10 @@ async fn zero_config_start_bootstrap_and_clean_shutdown() {
     let mut create = Command::new(bin);
     clean(&mut create);
     let out = create
-        .args([
-            "admin",
-            "create-workspace",
-            "--name",
-            "Acme",
-            "--email",
-            "a@acme.test",
-        ])
+        .args(["admin", "create-workspace", "--name", "Acme", "--email", "a@acme.test"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     let password = stdout
         .lines()

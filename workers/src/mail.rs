@@ -79,9 +79,7 @@ impl Mailer {
                     message: e.to_string(),
                 }
             }),
-            Transport::Outbox(dir) => {
-                write_outbox(dir, &mail.delivery_id, &message.formatted()).await
-            }
+            Transport::Outbox(dir) => write_outbox(dir, &mail.delivery_id, &message.formatted()).await,
         }
     }
 }

@@ -8,9 +8,7 @@ use std::time::Duration;
 
 use apalis::prelude::{TaskBuilder, TaskSink};
 use apalis_redis::{Config as RedisConfig, ConnectionManager, RedisStorage};
-use apalis_sqlite::{
-    Config as SqliteConfig, SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteStorage,
-};
+use apalis_sqlite::{Config as SqliteConfig, SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteStorage};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Error, Result};
@@ -29,10 +27,7 @@ pub enum JobStore {
     /// touch the application's database).
     Sqlite(PathBuf),
     /// Redis; `namespace` prefixes every key so installations and tests can share a server.
-    Redis {
-        url: SecretString,
-        namespace: String,
-    },
+    Redis { url: SecretString, namespace: String },
 }
 
 #[derive(Clone)]
@@ -74,9 +69,7 @@ impl Queue {
                     .max_connections(4)
                     .connect_with(opts)
                     .await
-                    .map_err(|e| {
-                        Error::Queue(format!("cannot open job store {}: {e}", path.display()))
-                    })?;
+                    .map_err(|e| Error::Queue(format!("cannot open job store {}: {e}", path.display())))?;
                 // Only the migrations: `setup()` would also turn `synchronous=OFF` on a
                 // connection, trading durability of queued jobs for speed.
                 SqliteStorage::<()>::migrations()
@@ -102,11 +95,7 @@ impl Queue {
                     .queue(&queue)
                     .heartbeat_interval(heartbeat)
                     .missed_heartbeats(2);
-                Backend::Redis {
-                    conn,
-                    config,
-                    queue,
-                }
+                Backend::Redis { conn, config, queue }
             }
         };
         Ok(Self { backend })
@@ -117,18 +106,12 @@ impl Queue {
         let task = TaskBuilder::new(job).max_attempts(MAX_ATTEMPTS).build();
         match &self.backend {
             Backend::Sqlite { pool, config, .. } => {
-                let mut s: SqliteStorage<SendMail> =
-                    SqliteStorage::new(pool).with_config(config.clone());
-                s.push_task(task)
-                    .await
-                    .map_err(|e| Error::Queue(e.to_string()))
+                let mut s: SqliteStorage<SendMail> = SqliteStorage::new(pool).with_config(config.clone());
+                s.push_task(task).await.map_err(|e| Error::Queue(e.to_string()))
             }
             Backend::Redis { conn, config, .. } => {
-                let mut s: RedisStorage<SendMail> =
-                    RedisStorage::new(conn.clone()).with_config(config.clone());
-                s.push_task(task)
-                    .await
-                    .map_err(|e| Error::Queue(e.to_string()))
+                let mut s: RedisStorage<SendMail> = RedisStorage::new(conn.clone()).with_config(config.clone());
+                s.push_task(task).await.map_err(|e| Error::Queue(e.to_string()))
             }
         }
     }
@@ -153,11 +136,7 @@ impl Queue {
                     .await
                     .map_err(q)?;
                 for k in keys {
-                    let _: i64 = redis::cmd("DEL")
-                        .arg(&k)
-                        .query_async(&mut c)
-                        .await
-                        .map_err(q)?;
+                    let _: i64 = redis::cmd("DEL").arg(&k).query_async(&mut c).await.map_err(q)?;
                 }
             }
         }
@@ -178,8 +157,16 @@ impl Queue {
             Backend::Redis { conn, config, .. } => {
                 let mut c = conn.clone();
                 let q = |e: redis::RedisError| Error::Queue(e.to_string());
-                let active: i64 = redis::cmd("LLEN").arg(config.active_jobs_list()).query_async(&mut c).await.map_err(q)?;
-                let scheduled: i64 = redis::cmd("ZCARD").arg(config.scheduled_jobs_set()).query_async(&mut c).await.map_err(q)?;
+                let active: i64 = redis::cmd("LLEN")
+                    .arg(config.active_jobs_list())
+                    .query_async(&mut c)
+                    .await
+                    .map_err(q)?;
+                let scheduled: i64 = redis::cmd("ZCARD")
+                    .arg(config.scheduled_jobs_set())
+                    .query_async(&mut c)
+                    .await
+                    .map_err(q)?;
                 let keys: Vec<String> = redis::cmd("KEYS")
                     .arg(format!("{}:*", config.inflight_jobs_set()))
                     .query_async(&mut c)

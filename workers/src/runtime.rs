@@ -49,12 +49,7 @@ async fn send_mail(job: SendMail, handlers: Data<Shared>) -> std::result::Result
 
 impl Runtime {
     /// `name` must be unique per process: apalis refuses a second live worker of one name.
-    pub fn new(
-        queue: Queue,
-        handlers: Arc<dyn JobHandlers>,
-        name: String,
-        concurrency: usize,
-    ) -> Self {
+    pub fn new(queue: Queue, handlers: Arc<dyn JobHandlers>, name: String, concurrency: usize) -> Self {
         Self {
             queue,
             handlers,
@@ -153,9 +148,7 @@ impl Runtime {
         res?;
         match self.queue.outstanding().await? {
             0 => Ok(()),
-            n => Err(Error::Queue(format!(
-                "drain gave up with {n} jobs still queued"
-            ))),
+            n => Err(Error::Queue(format!("drain gave up with {n} jobs still queued"))),
         }
     }
 
@@ -167,8 +160,7 @@ impl Runtime {
         };
         let res = match &self.queue.backend {
             Backend::Sqlite { pool, config, .. } => {
-                let storage: SqliteStorage<SendMail> =
-                    SqliteStorage::new(pool).with_config(config.clone());
+                let storage: SqliteStorage<SendMail> = SqliteStorage::new(pool).with_config(config.clone());
                 WorkerBuilder::new(name)
                     .backend(storage.poll_with_interval(POLL))
                     .data(handlers)
@@ -179,8 +171,7 @@ impl Runtime {
                     .await
             }
             Backend::Redis { conn, config, .. } => {
-                let storage: RedisStorage<SendMail> =
-                    RedisStorage::new(conn.clone()).with_config(config.clone());
+                let storage: RedisStorage<SendMail> = RedisStorage::new(conn.clone()).with_config(config.clone());
                 WorkerBuilder::new(name)
                     .backend(storage)
                     .data(handlers)

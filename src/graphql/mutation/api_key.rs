@@ -53,9 +53,7 @@ impl ApiKeyMutation {
             name: input.name,
             expires_at: input.expires_at,
         };
-        let (secret, row) = service::api_key::create(cx(ctx), scope(ctx)?, input)
-            .await
-            .gql()?;
+        let (secret, row) = service::api_key::create(cx(ctx), scope(ctx)?, input).await.gql()?;
         Ok(CreateApiKeyPayload {
             api_key: ApiKey(row),
             secret: secret.expose_secret().to_string(),
@@ -69,11 +67,7 @@ impl ApiKeyMutation {
         input: RevokeApiKeyInput,
     ) -> async_graphql::Result<RevokeApiKeyPayload> {
         let id = ids::decode("id", "ApiKey", "API key", &input.id).gql()?;
-        let row = service::api_key::revoke(cx(ctx), scope(ctx)?, id)
-            .await
-            .gql()?;
-        Ok(RevokeApiKeyPayload {
-            api_key: ApiKey(row),
-        })
+        let row = service::api_key::revoke(cx(ctx), scope(ctx)?, id).await.gql()?;
+        Ok(RevokeApiKeyPayload { api_key: ApiKey(row) })
     }
 }

@@ -74,9 +74,7 @@ impl DepartmentMutation {
             name: input.name,
             parent_id,
         };
-        let row = service::department::create(cx(ctx), scope(ctx)?, input)
-            .await
-            .gql()?;
+        let row = service::department::create(cx(ctx), scope(ctx)?, input).await.gql()?;
         Ok(DepartmentPayload {
             department: Department(row),
         })
@@ -120,9 +118,7 @@ impl DepartmentMutation {
         input: DeleteDepartmentInput,
     ) -> async_graphql::Result<DeleteDepartmentPayload> {
         let id = ids::decode("id", "Department", "department", &input.id).gql()?;
-        let row = service::department::delete(cx(ctx), scope(ctx)?, id)
-            .await
-            .gql()?;
+        let row = service::department::delete(cx(ctx), scope(ctx)?, id).await.gql()?;
         Ok(DeleteDepartmentPayload {
             deleted_id: ids::encode("Department", row.id),
         })

@@ -2,6 +2,7 @@
 //! object and returns a payload with the changed record.
 
 mod api_key;
+mod crm;
 mod department;
 mod session;
 mod user;
@@ -15,4 +16,5 @@ pub struct Mutation(
     api_key::ApiKeyMutation,
     department::DepartmentMutation,
     user::UserMutation,
+    crm::CrmMutation,
 );

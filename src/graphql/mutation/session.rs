@@ -46,11 +46,7 @@ pub struct SignOutPayload {
 impl SessionMutation {
     /// Signs in with email and password. Rate-limited per account and per IP; must be the only
     /// sign-in of its HTTP request (no batching, no aliases).
-    async fn sign_in(
-        &self,
-        ctx: &Context<'_>,
-        input: SignInInput,
-    ) -> async_graphql::Result<SignInPayload> {
+    async fn sign_in(&self, ctx: &Context<'_>, input: SignInInput) -> async_graphql::Result<SignInPayload> {
         let info = info(ctx);
         let seen = info.sign_ins.fetch_add(1, Ordering::SeqCst);
         if info.batch_size > 1 || seen > 0 {
@@ -80,9 +76,7 @@ impl SessionMutation {
 
     /// Ends the current session (or revokes the API key used for this request).
     async fn sign_out(&self, ctx: &Context<'_>) -> async_graphql::Result<SignOutPayload> {
-        service::session::sign_out(cx(ctx), scope(ctx)?)
-            .await
-            .gql()?;
+        service::session::sign_out(cx(ctx), scope(ctx)?).await.gql()?;
         Ok(SignOutPayload { signed_out: true })
     }
 }

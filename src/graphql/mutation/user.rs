@@ -111,11 +111,7 @@ pub struct UserPayload {
 impl UserMutation {
     /// Invites a person by email (admins). The mail goes out through a background job; with no
     /// SMTP server configured it is written to the outbox folder.
-    async fn invite_user(
-        &self,
-        ctx: &Context<'_>,
-        input: InviteUserInput,
-    ) -> async_graphql::Result<InviteUserPayload> {
+    async fn invite_user(&self, ctx: &Context<'_>, input: InviteUserInput) -> async_graphql::Result<InviteUserPayload> {
         let department_id = department_id(input.department_id.as_ref()).gql()?;
         let new = service::user::NewInvitation {
             email: input.email,
@@ -123,9 +119,7 @@ impl UserMutation {
             role: input.role.into(),
             department_id,
         };
-        let (user, inv) = service::user::invite(cx(ctx), scope(ctx)?, new)
-            .await
-            .gql()?;
+        let (user, inv) = service::user::invite(cx(ctx), scope(ctx)?, new).await.gql()?;
         Ok(InviteUserPayload {
             user: User(user),
             invitation: Invitation(inv),
@@ -138,14 +132,9 @@ impl UserMutation {
         ctx: &Context<'_>,
         input: AcceptInvitationInput,
     ) -> async_graphql::Result<AcceptInvitationPayload> {
-        let s = service::user::accept_invitation(
-            cx(ctx),
-            &input.token,
-            SecretString::from(input.password),
-            input.name,
-        )
-        .await
-        .gql()?;
+        let s = service::user::accept_invitation(cx(ctx), &input.token, SecretString::from(input.password), input.name)
+            .await
+            .gql()?;
         Ok(AcceptInvitationPayload {
             token: s.token.expose_secret().to_string(),
             expires_at: s.expires_at,
@@ -154,11 +143,7 @@ impl UserMutation {
     }
 
     /// Changes a person's name, role or department.
-    async fn update_user(
-        &self,
-        ctx: &Context<'_>,
-        input: UpdateUserInput,
-    ) -> async_graphql::Result<UserPayload> {
+    async fn update_user(&self, ctx: &Context<'_>, input: UpdateUserInput) -> async_graphql::Result<UserPayload> {
         let id = user_id(&input.id).gql()?;
         if input.clear_department && input.department_id.is_some() {
             return Err(Error::bad_input(
@@ -178,44 +163,24 @@ impl UserMutation {
             department_id: department,
         };
         Ok(UserPayload {
-            user: User(
-                service::user::update(cx(ctx), scope(ctx)?, id, changes)
-                    .await
-                    .gql()?,
-            ),
+            user: User(service::user::update(cx(ctx), scope(ctx)?, id, changes).await.gql()?),
         })
     }
 
     /// Deactivates a person (admins): they cannot sign in, and their sessions and API keys stop
     /// working immediately.
-    async fn deactivate_user(
-        &self,
-        ctx: &Context<'_>,
-        input: UserIdInput,
-    ) -> async_graphql::Result<UserPayload> {
+    async fn deactivate_user(&self, ctx: &Context<'_>, input: UserIdInput) -> async_graphql::Result<UserPayload> {
         let id = user_id(&input.id).gql()?;
         Ok(UserPayload {
-            user: User(
-                service::user::deactivate(cx(ctx), scope(ctx)?, id)
-                    .await
-                    .gql()?,
-            ),
+            user: User(service::user::deactivate(cx(ctx), scope(ctx)?, id).await.gql()?),
         })
     }
 
     /// Reactivates a deactivated person (admins). Old tokens stay revoked; they sign in again.
-    async fn reactivate_user(
-        &self,
-        ctx: &Context<'_>,
-        input: UserIdInput,
-    ) -> async_graphql::Result<UserPayload> {
+    async fn reactivate_user(&self, ctx: &Context<'_>, input: UserIdInput) -> async_graphql::Result<UserPayload> {
         let id = user_id(&input.id).gql()?;
         Ok(UserPayload {
-            user: User(
-                service::user::reactivate(cx(ctx), scope(ctx)?, id)
-                    .await
-                    .gql()?,
-            ),
+            user: User(service::user::reactivate(cx(ctx), scope(ctx)?, id).await.gql()?),
         })
     }
 

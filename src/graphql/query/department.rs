@@ -20,9 +20,7 @@ impl DepartmentQuery {
     ) -> async_graphql::Result<Department> {
         let (cx, scope) = (cx(ctx), scope(ctx)?);
         let id = ids::decode("id", "Department", "department", &id).gql()?;
-        Ok(Department(
-            service::department::get(cx, scope, id).await.gql()?,
-        ))
+        Ok(Department(service::department::get(cx, scope, id).await.gql()?))
     }
 
     /// Departments by name: the top of the tree with `rootsOnly`, every department otherwise.
@@ -40,9 +38,7 @@ impl DepartmentQuery {
         let (cx, scope) = (cx(ctx), scope(ctx)?);
         let level = if roots_only { Level::Roots } else { Level::All };
         let args = connection::args(first, after, last, before);
-        let page = service::department::list(cx, scope, level, &args)
-            .await
-            .gql()?;
+        let page = service::department::list(cx, scope, level, &args).await.gql()?;
         let total = if connection::wants_total(ctx) {
             service::department::count(cx, scope, level).await.gql()?
         } else {

@@ -1,6 +1,7 @@
 //! Read entry points, one module per noun, merged into `Query`.
 
 mod api_key;
+mod crm;
 mod department;
 mod me;
 mod node;
@@ -16,4 +17,5 @@ pub struct Query(
     user::UserQuery,
     department::DepartmentQuery,
     api_key::ApiKeyQuery,
+    crm::CrmQuery,
 );

@@ -2,7 +2,10 @@ use async_graphql::{Context, ID, Object};
 
 use crate::error::Error;
 use crate::graphql::errors::GqlResult;
+use crate::graphql::types::activity::Activity;
 use crate::graphql::types::api_key::ApiKey;
+use crate::graphql::types::company::Company;
+use crate::graphql::types::contact::Contact;
 use crate::graphql::types::department::Department;
 use crate::graphql::types::node::Node;
 use crate::graphql::types::user::User;
@@ -15,22 +18,25 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     /// Any object by global id. An id of another workspace answers exactly like an unknown id.
-    async fn node(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "A global id.")] id: ID,
-    ) -> async_graphql::Result<Node> {
+    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id.")] id: ID) -> async_graphql::Result<Node> {
         let (cx, scope) = (cx(ctx), scope(ctx)?);
         let (kind, uuid) = ids::parse("id", &id).gql()?;
         match kind.as_str() {
-            "User" => Ok(Node::User(User(
-                service::user::get(cx, scope, uuid).await.gql()?,
-            ))),
+            "User" => Ok(Node::User(User(service::user::get(cx, scope, uuid).await.gql()?))),
             "Department" => Ok(Node::Department(Department(
                 service::department::get(cx, scope, uuid).await.gql()?,
             ))),
             "ApiKey" => Ok(Node::ApiKey(ApiKey(
                 service::api_key::get(cx, scope, uuid).await.gql()?,
+            ))),
+            "Company" => Ok(Node::Company(Company(
+                service::company::get(cx, scope, uuid).await.gql()?,
+            ))),
+            "Contact" => Ok(Node::Contact(Contact(
+                service::contact::get(cx, scope, uuid).await.gql()?,
+            ))),
+            "Activity" => Ok(Node::Activity(Activity(
+                service::activity::get(cx, scope, uuid).await.gql()?,
             ))),
             _ => Err(Error::NotFound(
                 "No object with this id exists in your workspace.".into(),

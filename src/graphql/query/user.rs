@@ -62,9 +62,7 @@ impl UserQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Narrows the list.")] filter: Option<UserFilter>,
-        #[graphql(desc = "Ordering (one entry); by name when left out.")] order_by: Option<
-            Vec<UserOrderBy>,
-        >,
+        #[graphql(desc = "Ordering (one entry); by name when left out.")] order_by: Option<Vec<UserOrderBy>>,
         #[graphql(desc = "Page size from the start, 1–100.")] first: Option<i32>,
         #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,

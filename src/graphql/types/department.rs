@@ -52,14 +52,9 @@ impl Department {
     ) -> async_graphql::Result<Conn<Department>> {
         let (cx, scope) = (cx(ctx), scope(ctx)?);
         let level = Level::ChildrenOf(self.0.id);
-        let page = service::department::list(
-            cx,
-            scope,
-            level,
-            &connection::args(first, after, last, before),
-        )
-        .await
-        .gql()?;
+        let page = service::department::list(cx, scope, level, &connection::args(first, after, last, before))
+            .await
+            .gql()?;
         let total = if connection::wants_total(ctx) {
             service::department::count(cx, scope, level).await.gql()?
         } else {

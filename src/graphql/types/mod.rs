@@ -1,9 +1,13 @@
 //! GraphQL object types, one module per noun, wrapping entity models. Secret columns
 //! (password hashes, token hashes) have no field at all.
 
+pub mod activity;
 pub mod api_key;
+pub mod company;
+pub mod contact;
 pub mod department;
 pub mod node;
+pub mod timeline;
 pub mod user;
 pub mod workspace;
 

@@ -1,6 +1,9 @@
 use async_graphql::{ID, Interface};
 
+use crate::graphql::types::activity::Activity;
 use crate::graphql::types::api_key::ApiKey;
+use crate::graphql::types::company::Company;
+use crate::graphql::types::contact::Contact;
 use crate::graphql::types::department::Department;
 use crate::graphql::types::user::{Invitation, User};
 
@@ -12,4 +15,7 @@ pub enum Node {
     Department(Department),
     ApiKey(ApiKey),
     Invitation(Invitation),
+    Company(Company),
+    Contact(Contact),
+    Activity(Activity),
 }

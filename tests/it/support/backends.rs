@@ -66,8 +66,7 @@ impl TestEnv {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = match var("RAPPORT_TEST_DATABASE_URL") {
             Some(app_url) => {
-                let admin =
-                    var("RAPPORT_TEST_DATABASE_ADMIN_URL").unwrap_or_else(|| app_url.clone());
+                let admin = var("RAPPORT_TEST_DATABASE_ADMIN_URL").unwrap_or_else(|| app_url.clone());
                 let name = format!("rapport_t_{}", uuid::Uuid::new_v4().simple());
                 let conn = Database::connect(admin.as_str())
                     .await
@@ -84,10 +83,7 @@ impl TestEnv {
                         "PostgreSQL is required (RAPPORT_REQUIRE_SERVICES=1) but RAPPORT_TEST_DATABASE_URL is not set"
                     );
                 }
-                format!(
-                    "sqlite://{}?mode=rwc",
-                    dir.path().join("rapport.db").display()
-                )
+                format!("sqlite://{}?mode=rwc", dir.path().join("rapport.db").display())
             }
         };
         let redis_url = var("RAPPORT_TEST_REDIS_URL");
@@ -100,9 +96,7 @@ impl TestEnv {
         }
         let mail_dir = match (&smtp_url, var("RAPPORT_TEST_MAILDIR")) {
             (Some(_), Some(maildir)) => PathBuf::from(maildir),
-            (Some(_), None) => panic!(
-                "RAPPORT_TEST_SMTP_URL needs RAPPORT_TEST_MAILDIR to read delivered mail back"
-            ),
+            (Some(_), None) => panic!("RAPPORT_TEST_SMTP_URL needs RAPPORT_TEST_MAILDIR to read delivered mail back"),
             (None, _) => dir.path().join("outbox"),
         };
         use base64::Engine;

@@ -30,10 +30,7 @@ pub fn messages_to(dir: &Path, to: &str) -> Vec<String> {
                 .or_else(|| text.find("\n\n"))
                 .unwrap_or(text.len());
             let headers = text[..header_end].to_lowercase();
-            if headers
-                .lines()
-                .any(|l| l.starts_with("to:") && l.contains(&needle))
-            {
+            if headers.lines().any(|l| l.starts_with("to:") && l.contains(&needle)) {
                 found.push(text);
             }
         }

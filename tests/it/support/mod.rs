@@ -56,8 +56,7 @@ impl TestApp {
         // Errors the app logs (internal ones especially) show up in a failing test's output.
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
-                tracing_subscriber::EnvFilter::try_from_env("RAPPORT_LOG")
-                    .unwrap_or_else(|_| "error".into()),
+                tracing_subscriber::EnvFilter::try_from_env("RAPPORT_LOG").unwrap_or_else(|_| "error".into()),
             )
             .with_test_writer()
             .try_init();
@@ -65,9 +64,7 @@ impl TestApp {
         config.mode = mode;
         tweak(&mut config);
         let app = rapport::App::build(config).await.expect("app builds");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (cx, runtime) = (app.cx.clone(), app.runtime.clone());
         let shutdown = CancellationToken::new();
@@ -124,9 +121,7 @@ impl TestApp {
         .expect("workspace created");
         let password = created.admin_password.expose_secret().to_string();
         let token = self.sign_in(&email, &password).await;
-        let me = self
-            .gql_ok(Some(&token), "{ me { user { id } } }", json!({}))
-            .await;
+        let me = self.gql_ok(Some(&token), "{ me { user { id } } }", json!({})).await;
         Tenant {
             slug,
             admin_email: email,
@@ -168,19 +163,10 @@ impl TestApp {
     }
 
     /// Asserts the response failed with `code` and returns the first error.
-    pub async fn gql_err(
-        &self,
-        token: Option<&str>,
-        query: &str,
-        variables: Value,
-        code: &str,
-    ) -> Value {
+    pub async fn gql_err(&self, token: Option<&str>, query: &str, variables: Value, code: &str) -> Value {
         let body = self.gql(token, query, variables).await;
         let err = body["errors"][0].clone();
-        assert_eq!(
-            err["extensions"]["code"], code,
-            "expected {code}, got: {body:#}"
-        );
+        assert_eq!(err["extensions"]["code"], code, "expected {code}, got: {body:#}");
         err
     }
 

@@ -1,0 +1,24 @@
+//! One entry of a record's timeline; `data` is JSON (before/after values, ids).
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "timeline_entries")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub workspace_id: Uuid,
+    pub record_type: String,
+    pub record_id: Uuid,
+    pub kind: String,
+    pub actor_id: Option<Uuid>,
+    pub occurred_at: DateTimeUtc,
+    pub data: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+crate::stamp_timestamps!();
+crate::tenant_scoped!();

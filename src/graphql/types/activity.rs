@@ -1,0 +1,96 @@
+use async_graphql::{Context, ID, Object};
+use entity::activity;
+
+use crate::graphql::ids;
+use crate::graphql::loaders::{Loaders, loader_error};
+use crate::graphql::types::company::Company;
+use crate::graphql::types::contact::Contact;
+use crate::graphql::types::user::User;
+
+/// A call, visit, meeting or note.
+pub struct Activity(pub activity::Model);
+
+#[Object]
+impl Activity {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        ids::encode("Activity", self.0.id)
+    }
+    /// `call`, `visit`, `meeting` or `note`.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    /// One line saying what it was.
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+    /// Details.
+    async fn body(&self) -> Option<&str> {
+        self.0.body.as_deref()
+    }
+    /// When it happened (UTC).
+    async fn occurred_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.occurred_at
+    }
+    /// How long it took, in minutes.
+    async fn duration_minutes(&self) -> Option<i32> {
+        self.0.duration_minutes
+    }
+    /// How it went.
+    async fn outcome(&self) -> Option<&str> {
+        self.0.outcome.as_deref()
+    }
+    /// The contact it was with.
+    async fn contact(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contact>> {
+        let Some(id) = self.0.contact_id else { return Ok(None) };
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .contacts
+            .load_one(id)
+            .await
+            .map_err(loader_error)?
+            .map(Contact))
+    }
+    /// The company it concerned.
+    async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Company>> {
+        let Some(id) = self.0.company_id else { return Ok(None) };
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .companies
+            .load_one(id)
+            .await
+            .map_err(loader_error)?
+            .map(Company))
+    }
+    /// Who logged it.
+    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(id) = self.0.owner_id else { return Ok(None) };
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .users
+            .load_one(id)
+            .await
+            .map_err(loader_error)?
+            .map(User))
+    }
+    /// Visit location: latitude.
+    async fn latitude(&self) -> Option<f64> {
+        self.0.latitude
+    }
+    /// Visit location: longitude.
+    async fn longitude(&self) -> Option<f64> {
+        self.0.longitude
+    }
+    /// Visit location: address.
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+    /// Visit check-in (UTC).
+    async fn check_in_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.check_in_at
+    }
+    /// Visit check-out (UTC).
+    async fn check_out_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.check_out_at
+    }
+}

@@ -1,0 +1,166 @@
+use async_graphql::{Context, ID, Object};
+use entity::company;
+
+use crate::graphql::connection::{self, Conn};
+use crate::graphql::errors::GqlResult;
+use crate::graphql::loaders::{Loaders, loader_error};
+use crate::graphql::types::activity::Activity;
+use crate::graphql::types::contact::Contact;
+use crate::graphql::types::timeline::TimelineEntry;
+use crate::graphql::types::user::User;
+use crate::graphql::{cx, ids, scope};
+use crate::service;
+
+/// A customer company.
+pub struct Company(pub company::Model);
+
+#[Object]
+impl Company {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        ids::encode("Company", self.0.id)
+    }
+    /// Record number, unique in the workspace.
+    async fn number(&self) -> i64 {
+        self.0.number
+    }
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Web and mail domains (canonical); mail from these domains is filed to the company.
+    async fn domains(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        let l = ctx.data_unchecked::<Loaders>();
+        Ok(l.company_domains
+            .load_one(self.0.id)
+            .await
+            .map_err(loader_error)?
+            .unwrap_or_default())
+    }
+    /// Industry.
+    async fn industry(&self) -> Option<&str> {
+        self.0.industry.as_deref()
+    }
+    /// Region.
+    async fn region(&self) -> Option<&str> {
+        self.0.region.as_deref()
+    }
+    /// Postal address.
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+    /// Website.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+    /// Where the company came from (trade show, referral, …).
+    async fn source(&self) -> Option<&str> {
+        self.0.source.as_deref()
+    }
+    /// Key-customer class (e.g. A, B, C), as the workspace uses it.
+    async fn tier(&self) -> Option<&str> {
+        self.0.tier.as_deref()
+    }
+    /// Tags, alphabetical.
+    async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        let l = ctx.data_unchecked::<Loaders>();
+        Ok(l.company_tags
+            .load_one(self.0.id)
+            .await
+            .map_err(loader_error)?
+            .unwrap_or_default())
+    }
+    /// The responsible user.
+    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(id) = self.0.owner_id else { return Ok(None) };
+        let l = ctx.data_unchecked::<Loaders>();
+        Ok(l.users.load_one(id).await.map_err(loader_error)?.map(User))
+    }
+    /// Contacts at this company, by name.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn contacts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start, 1–100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> async_graphql::Result<Conn<Contact>> {
+        let (cx, scope) = (cx(ctx), scope(ctx)?);
+        let f = service::contact::ContactFilter {
+            company_id: Some(service::filter::IdOp {
+                eq: Some(self.0.id),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let a = service::contact::ListArgs {
+            filter: Some(&f),
+            search: None,
+            order: service::contact::ContactOrder::Name,
+            descending: false,
+            deleted: false,
+        };
+        let page = service::contact::list(cx, scope, &a, &connection::args(first, after, last, before))
+            .await
+            .gql()?;
+        let total = if connection::wants_total(ctx) {
+            service::contact::count(cx, scope, &a).await.gql()?
+        } else {
+            0
+        };
+        Ok(connection::build(page.map(Contact), total))
+    }
+    /// Activities with this company or its people, newest first.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn activities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start, 1–100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> async_graphql::Result<Conn<Activity>> {
+        let (cx, scope) = (cx(ctx), scope(ctx)?);
+        let of = service::activity::Of::Company(self.0.id);
+        let page = service::activity::list(cx, scope, of, &connection::args(first, after, last, before))
+            .await
+            .gql()?;
+        let total = if connection::wants_total(ctx) {
+            service::activity::count(cx, scope, of).await.gql()?
+        } else {
+            0
+        };
+        Ok(connection::build(page.map(Activity), total))
+    }
+    /// Everything that happened to this company, newest first.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn timeline(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start, 1–100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> async_graphql::Result<Conn<TimelineEntry>> {
+        TimelineEntry::connection(
+            ctx,
+            service::company::RECORD,
+            self.0.id,
+            connection::args(first, after, last, before),
+        )
+        .await
+    }
+    /// When it was deleted (UTC); deleted companies appear only in `companies(deleted: true)`.
+    async fn deleted_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.deleted_at
+    }
+    /// Creation time (UTC).
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+    /// Last change (UTC).
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+}

@@ -1,0 +1,224 @@
+use async_graphql::{Context, ID, Object, SimpleObject};
+use entity::contact;
+
+use crate::graphql::connection::{self, Conn};
+use crate::graphql::errors::GqlResult;
+use crate::graphql::loaders::{Loaders, loader_error};
+use crate::graphql::types::activity::Activity;
+use crate::graphql::types::company::Company;
+use crate::graphql::types::timeline::TimelineEntry;
+use crate::graphql::types::user::User;
+use crate::graphql::{cx, ids, scope};
+use crate::service;
+
+/// An email address of a contact.
+#[derive(SimpleObject)]
+pub struct ContactEmail {
+    /// As entered.
+    pub email: String,
+    /// The one used when writing to the contact.
+    pub primary: bool,
+}
+
+/// A phone number of a contact.
+#[derive(SimpleObject)]
+pub struct ContactPhone {
+    /// As entered.
+    pub phone: String,
+    /// The one to call first.
+    pub primary: bool,
+}
+
+/// A person at a customer.
+pub struct Contact(pub contact::Model);
+
+#[Object]
+impl Contact {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        ids::encode("Contact", self.0.id)
+    }
+    /// Record number, unique in the workspace.
+    async fn number(&self) -> i64 {
+        self.0.number
+    }
+    /// Full name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Job title.
+    async fn title(&self) -> Option<&str> {
+        self.0.title.as_deref()
+    }
+    /// Their company.
+    async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Company>> {
+        let Some(id) = self.0.company_id else { return Ok(None) };
+        let l = ctx.data_unchecked::<Loaders>();
+        Ok(l.companies.load_one(id).await.map_err(loader_error)?.map(Company))
+    }
+    /// Every email address, primary first. All of them match incoming mail.
+    async fn emails(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ContactEmail>> {
+        let l = ctx.data_unchecked::<Loaders>();
+        let rows = l
+            .contact_emails
+            .load_one(self.0.id)
+            .await
+            .map_err(loader_error)?
+            .unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .map(|e| ContactEmail {
+                email: e.email,
+                primary: e.is_primary,
+            })
+            .collect())
+    }
+    /// The primary email address.
+    async fn primary_email(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        let l = ctx.data_unchecked::<Loaders>();
+        let rows = l
+            .contact_emails
+            .load_one(self.0.id)
+            .await
+            .map_err(loader_error)?
+            .unwrap_or_default();
+        Ok(rows.into_iter().find(|e| e.is_primary).map(|e| e.email))
+    }
+    /// Every phone number, primary first.
+    async fn phones(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ContactPhone>> {
+        let l = ctx.data_unchecked::<Loaders>();
+        let rows = l
+            .contact_phones
+            .load_one(self.0.id)
+            .await
+            .map_err(loader_error)?
+            .unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .map(|p| ContactPhone {
+                phone: p.phone,
+                primary: p.is_primary,
+            })
+            .collect())
+    }
+    /// Tags, alphabetical.
+    async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        let l = ctx.data_unchecked::<Loaders>();
+        Ok(l.contact_tags
+            .load_one(self.0.id)
+            .await
+            .map_err(loader_error)?
+            .unwrap_or_default())
+    }
+    /// The responsible user.
+    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(id) = self.0.owner_id else { return Ok(None) };
+        let l = ctx.data_unchecked::<Loaders>();
+        Ok(l.users.load_one(id).await.map_err(loader_error)?.map(User))
+    }
+    /// The contact who referred this one (the referral chain), if visible to you.
+    async fn referred_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contact>> {
+        let Some(id) = self.0.referred_by_id else {
+            return Ok(None);
+        };
+        let l = ctx.data_unchecked::<Loaders>();
+        Ok(l.contacts.load_one(id).await.map_err(loader_error)?.map(Contact))
+    }
+    /// Business-card facts anyone who sees the contact may read.
+    async fn public_notes(&self) -> Option<&str> {
+        self.0.public_notes.as_deref()
+    }
+    /// Interests, hometown, school, family: visible to whoever may see the contact.
+    async fn semi_public_notes(&self) -> Option<&str> {
+        self.0.semi_public_notes.as_deref()
+    }
+    /// Personal confidences: only the owner and those they shared them with read these; null
+    /// for everyone else (see `canReadPrivateNotes`).
+    async fn private_notes(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(if self.readable(ctx).await? {
+            self.0.private_notes.clone()
+        } else {
+            None
+        })
+    }
+    /// Whether you may read and change the private notes.
+    async fn can_read_private_notes(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        self.readable(ctx).await
+    }
+    /// The latest activity with this contact.
+    async fn last_activity(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Activity>> {
+        let l = ctx.data_unchecked::<Loaders>();
+        Ok(l.last_activity
+            .load_one(self.0.id)
+            .await
+            .map_err(loader_error)?
+            .map(Activity))
+    }
+    /// Activities with this contact, newest first.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn activities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start, 1–100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> async_graphql::Result<Conn<Activity>> {
+        let (cx, scope) = (cx(ctx), scope(ctx)?);
+        let of = service::activity::Of::Contact(self.0.id);
+        let page = service::activity::list(cx, scope, of, &connection::args(first, after, last, before))
+            .await
+            .gql()?;
+        let total = if connection::wants_total(ctx) {
+            service::activity::count(cx, scope, of).await.gql()?
+        } else {
+            0
+        };
+        Ok(connection::build(page.map(Activity), total))
+    }
+    /// Everything that happened to this contact, newest first.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(1) as usize * child_complexity")]
+    async fn timeline(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start, 1–100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
+    ) -> async_graphql::Result<Conn<TimelineEntry>> {
+        TimelineEntry::connection(
+            ctx,
+            service::contact::RECORD,
+            self.0.id,
+            connection::args(first, after, last, before),
+        )
+        .await
+    }
+    /// When it was deleted (UTC).
+    async fn deleted_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.deleted_at
+    }
+    /// Creation time (UTC).
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+    /// Last change (UTC).
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
+    }
+}
+
+impl Contact {
+    async fn readable(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let scope = scope(ctx)?;
+        if self.0.owner_id == Some(scope.user_id) {
+            return Ok(true);
+        }
+        let l = ctx.data_unchecked::<Loaders>();
+        Ok(l.shared_notes
+            .load_one(self.0.id)
+            .await
+            .map_err(loader_error)?
+            .unwrap_or(false))
+    }
+}

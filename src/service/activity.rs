@@ -1,0 +1,187 @@
+//! Activities: calls, visits (with location and check-in/out), meetings and notes, linked to
+//! the records they concern; each link gets a timeline entry in the same transaction.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::activity;
+use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, Select, Set, Statement, TransactionTrait};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::domain::{activity as kinds, text};
+use crate::error::{Error, Result};
+use crate::scope::TenantScope;
+use crate::service::pagination::{Page, PageArgs, SortKey, SortValue, paginate, total};
+use crate::service::records::timeline;
+use crate::service::{Context, company, contact, now};
+
+#[derive(Debug, Clone, Default)]
+pub struct ActivityInput {
+    pub kind: String,
+    pub subject: String,
+    pub body: Option<String>,
+    pub occurred_at: Option<DateTime<Utc>>,
+    pub duration_minutes: Option<i32>,
+    pub outcome: Option<String>,
+    pub company_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub address: Option<String>,
+    pub check_in_at: Option<DateTime<Utc>>,
+    pub check_out_at: Option<DateTime<Utc>>,
+}
+
+/// Which record's activities to list.
+#[derive(Debug, Clone, Copy)]
+pub enum Of {
+    Contact(Uuid),
+    Company(Uuid),
+}
+
+pub async fn log(cx: &Context, scope: &TenantScope, input: ActivityInput) -> Result<activity::Model> {
+    let kind = kinds::kind("kind", &input.kind)?;
+    let subject = text::name("subject", &input.subject, 300)?;
+    if input.company_id.is_none() && input.contact_id.is_none() {
+        return Err(Error::bad_input(
+            "contactId",
+            "Link the activity to a contact or a company.",
+        ));
+    }
+    if let Some(d) = input.duration_minutes
+        && !(0..=24 * 60).contains(&d)
+    {
+        return Err(Error::bad_input(
+            "durationMinutes",
+            "durationMinutes must be between 0 and 1440.",
+        ));
+    }
+    if let Some(lat) = input.latitude
+        && !(-90.0..=90.0).contains(&lat)
+    {
+        return Err(Error::bad_input("latitude", "latitude must be between -90 and 90."));
+    }
+    if let Some(lng) = input.longitude
+        && !(-180.0..=180.0).contains(&lng)
+    {
+        return Err(Error::bad_input("longitude", "longitude must be between -180 and 180."));
+    }
+    if let (Some(i), Some(o)) = (input.check_in_at, input.check_out_at)
+        && o < i
+    {
+        return Err(Error::bad_input("checkOutAt", "checkOutAt cannot be before checkInAt."));
+    }
+    let body = input.body.map(|b| b.trim().to_string()).filter(|b| !b.is_empty());
+    if body.as_ref().is_some_and(|b| b.chars().count() > 50_000) {
+        return Err(Error::bad_input("body", "body can be at most 50000 characters long."));
+    }
+    let txn = cx.db.begin().await?;
+    let mut company_id = input.company_id;
+    if let Some(c) = input.contact_id {
+        let ct = contact::get_visible(&txn, scope, c, "contactId").await?;
+        // A call with a person is also history with their company.
+        company_id = company_id.or(ct.company_id);
+    }
+    if let Some(c) = input.company_id {
+        company::get_visible(&txn, scope, c, "companyId").await?;
+    }
+    let id = Uuid::now_v7();
+    let row = activity::ActiveModel {
+        id: Set(id),
+        workspace_id: Set(scope.workspace_id),
+        kind: Set(kind.into()),
+        subject: Set(subject),
+        body: Set(body),
+        occurred_at: Set(input.occurred_at.unwrap_or_else(now)),
+        duration_minutes: Set(input.duration_minutes),
+        outcome: Set(input.outcome.map(|o| o.trim().to_string()).filter(|o| !o.is_empty())),
+        company_id: Set(company_id),
+        contact_id: Set(input.contact_id),
+        lead_id: Set(None),
+        opportunity_id: Set(None),
+        owner_id: Set(Some(scope.user_id)),
+        latitude: Set(input.latitude),
+        longitude: Set(input.longitude),
+        address: Set(input.address),
+        check_in_at: Set(input.check_in_at),
+        check_out_at: Set(input.check_out_at),
+        created_by: Set(Some(scope.user_id)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let entry = json!({ "activityId": id, "kind": kind, "subject": row.subject });
+    if let Some(c) = row.contact_id {
+        timeline(&txn, scope, contact::RECORD, c, "activity_logged", entry.clone()).await?;
+    }
+    if let Some(c) = row.company_id {
+        timeline(&txn, scope, company::RECORD, c, "activity_logged", entry).await?;
+    }
+    txn.commit().await?;
+    Ok(row)
+}
+
+const NEWEST_FIRST: SortKey<activity::Entity> = SortKey {
+    name: "activities.occurredAt.desc",
+    column: activity::Column::OccurredAt,
+    id_column: activity::Column::Id,
+    descending: true,
+    value: |m| SortValue::Time(m.occurred_at),
+    id: |m| m.id,
+};
+
+fn select(scope: &TenantScope, of: Of) -> Select<activity::Entity> {
+    let q = activity::Entity::find_in(scope.workspace_id);
+    match of {
+        Of::Contact(id) => q.filter(activity::Column::ContactId.eq(id)),
+        Of::Company(id) => q.filter(activity::Column::CompanyId.eq(id)),
+    }
+}
+
+/// A record's activities, newest first. The caller already holds the visible record.
+pub async fn list(cx: &Context, scope: &TenantScope, of: Of, page: &PageArgs) -> Result<Page<activity::Model>> {
+    paginate(&cx.db, scope.workspace_id, select(scope, of), &NEWEST_FIRST, page).await
+}
+
+pub async fn count(cx: &Context, scope: &TenantScope, of: Of) -> Result<i64> {
+    total(&cx.db, select(scope, of)).await
+}
+
+/// The latest activity of each contact, in one statement (DataLoader for `lastActivity`).
+pub async fn latest_for_contacts(cx: &Context, ws: Uuid, ids: &[Uuid]) -> Result<HashMap<Uuid, activity::Model>> {
+    use sea_orm::FromQueryResult;
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let backend = cx.db.get_database_backend();
+    // `$n` placeholders work on both SQLite and PostgreSQL through sqlx.
+    let list = (0..ids.len())
+        .map(|i| format!("${}", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT * FROM (SELECT a.*, ROW_NUMBER() OVER (PARTITION BY a.contact_id ORDER BY a.occurred_at DESC, a.id DESC) AS rn \
+         FROM activities a WHERE a.workspace_id = $1 AND a.contact_id IN ({list})) t WHERE t.rn = 1"
+    );
+    let mut values: Vec<sea_orm::Value> = vec![ws.into()];
+    values.extend(ids.iter().map(|i| sea_orm::Value::from(*i)));
+    let rows = activity::Model::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+        .all(&cx.db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|r| r.contact_id.map(|c| (c, r))).collect())
+}
+
+pub async fn get(cx: &Context, scope: &TenantScope, id: Uuid) -> Result<activity::Model> {
+    let a = activity::Entity::find_by_id_in(scope.workspace_id, id)
+        .one(&cx.db)
+        .await?
+        .ok_or_else(|| Error::not_found("activity"))?;
+    // Visible through the record it belongs to.
+    let ok = match (a.contact_id, a.company_id) {
+        (Some(c), _) => contact::get_visible(&cx.db, scope, c, "id").await.is_ok(),
+        (None, Some(c)) => company::get_visible(&cx.db, scope, c, "id").await.is_ok(),
+        _ => scope.is_admin(),
+    };
+    if ok { Ok(a) } else { Err(Error::not_found("activity")) }
+}

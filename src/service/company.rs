@@ -1,0 +1,577 @@
+//! Companies: create (refusing a domain another company already has), update with a timeline
+//! of changes, soft delete and restore, filtered and sorted lists within the caller's scope.
+
+use entity::{company, company_domain, record_tag};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Select, Set,
+    TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::domain::{domain_name, text};
+use crate::error::{Error, Result};
+use crate::scope::TenantScope;
+use crate::service::filter::{self, IdOp, IntOp, StrOp, TimeOp};
+use crate::service::pagination::{Page, PageArgs, SortKey, SortValue, paginate, total};
+use crate::service::records::{self, change, check_owner, owner_visible, parse_tags, set_tags, timeline};
+use crate::service::{Context, now};
+
+pub const RECORD: &str = "company";
+
+#[derive(Debug, Clone, Default)]
+pub struct CompanyInput {
+    pub name: String,
+    pub domains: Vec<String>,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    pub address: Option<String>,
+    pub website: Option<String>,
+    pub source: Option<String>,
+    pub tier: Option<String>,
+    pub owner_id: Option<Uuid>,
+    pub tags: Vec<String>,
+    pub allow_duplicate: bool,
+}
+
+/// `None` leaves a field alone; `Some("")` clears an optional one.
+#[derive(Debug, Clone, Default)]
+pub struct CompanyChanges {
+    pub name: Option<String>,
+    pub domains: Option<Vec<String>>,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    pub address: Option<String>,
+    pub website: Option<String>,
+    pub source: Option<String>,
+    pub tier: Option<String>,
+    pub tags: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CompanyFilter {
+    pub and: Vec<CompanyFilter>,
+    pub or: Vec<CompanyFilter>,
+    pub not: Option<Box<CompanyFilter>>,
+    pub number: Option<IntOp>,
+    pub name: Option<StrOp>,
+    pub industry: Option<StrOp>,
+    pub region: Option<StrOp>,
+    pub tier: Option<StrOp>,
+    pub source: Option<StrOp>,
+    pub domain: Option<StrOp>,
+    pub tag: Option<StrOp>,
+    pub owner_id: Option<IdOp>,
+    pub created_at: Option<TimeOp>,
+    pub updated_at: Option<TimeOp>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum CompanyOrder {
+    Name,
+    Number,
+    CreatedAt,
+    UpdatedAt,
+}
+
+fn opt_text(field: &str, v: Option<&str>, max: usize) -> Result<Option<String>> {
+    match v.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => Ok(Some(text::name(field, s, max)?)),
+    }
+}
+
+fn parse_domains(raw: &[String]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for d in raw {
+        let d = domain_name::parse("domains", d)?;
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
+/// `CONFLICT` naming the company that already has one of these domains.
+async fn check_domains<C: ConnectionTrait>(db: &C, ws: Uuid, domains: &[String], except: Option<Uuid>) -> Result<()> {
+    if domains.is_empty() {
+        return Ok(());
+    }
+    let mut q =
+        company_domain::Entity::find_in(ws).filter(company_domain::Column::Domain.is_in(domains.iter().cloned()));
+    if let Some(id) = except {
+        q = q.filter(company_domain::Column::CompanyId.ne(id));
+    }
+    if let Some(hit) = q.one(db).await? {
+        let owner = company::Entity::find_by_id_in(ws, hit.company_id).one(db).await?;
+        let name = owner.map(|c| format!("{} (#{})", c.name, c.number)).unwrap_or_default();
+        return Err(Error::Conflict(format!(
+            "The domain {} already belongs to the company {name}; pass allowDuplicate: true to create another one anyway.",
+            hit.domain
+        )));
+    }
+    Ok(())
+}
+
+async fn set_domains<C: ConnectionTrait>(db: &C, ws: Uuid, company_id: Uuid, domains: &[String]) -> Result<()> {
+    company_domain::Entity::delete_in(ws)
+        .filter(company_domain::Column::CompanyId.eq(company_id))
+        .exec(db)
+        .await?;
+    if domains.is_empty() {
+        return Ok(());
+    }
+    let rows = domains.iter().map(|d| company_domain::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        workspace_id: Set(ws),
+        company_id: Set(company_id),
+        domain: Set(d.clone()),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+    });
+    company_domain::Entity::insert_many(rows).exec(db).await?;
+    Ok(())
+}
+
+/// Companies the caller may see (not deleted unless asked).
+pub fn visible(scope: &TenantScope, deleted: bool) -> Select<company::Entity> {
+    let q = company::Entity::find_in(scope.workspace_id).filter(owner_visible(scope, company::Column::OwnerId));
+    if deleted {
+        q.filter(company::Column::DeletedAt.is_not_null())
+    } else {
+        q.filter(company::Column::DeletedAt.is_null())
+    }
+}
+
+pub async fn create(cx: &Context, scope: &TenantScope, input: CompanyInput) -> Result<company::Model> {
+    let name = text::name("name", &input.name, 200)?;
+    let domains = parse_domains(&input.domains)?;
+    let tags = parse_tags("tags", &input.tags)?;
+    let owner = input.owner_id.unwrap_or(scope.user_id);
+    let txn = cx.db.begin().await?;
+    check_owner(&txn, scope, owner).await?;
+    if !input.allow_duplicate {
+        check_domains(&txn, scope.workspace_id, &domains, None).await?;
+    }
+    let id = Uuid::now_v7();
+    let number = records::next_number(&txn, scope.workspace_id, RECORD).await?;
+    let row = company::ActiveModel {
+        id: Set(id),
+        workspace_id: Set(scope.workspace_id),
+        number: Set(number),
+        name_lower: Set(name.to_lowercase()),
+        name: Set(name),
+        industry: Set(opt_text("industry", input.industry.as_deref(), 100)?),
+        region: Set(opt_text("region", input.region.as_deref(), 100)?),
+        address: Set(opt_text("address", input.address.as_deref(), 300)?),
+        website: Set(opt_text("website", input.website.as_deref(), 300)?),
+        source: Set(opt_text("source", input.source.as_deref(), 100)?),
+        tier: Set(opt_text("tier", input.tier.as_deref(), 40)?),
+        owner_id: Set(Some(owner)),
+        deleted_at: Set(None),
+        created_by: Set(Some(scope.user_id)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    if input.allow_duplicate {
+        // A deliberate duplicate shares the domain with the first company; only one row may
+        // hold it, so the duplicate keeps none.
+        let free: Vec<String> = {
+            let taken: Vec<String> = company_domain::Entity::find_in(scope.workspace_id)
+                .filter(company_domain::Column::Domain.is_in(domains.iter().cloned()))
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|d| d.domain)
+                .collect();
+            domains.iter().filter(|d| !taken.contains(d)).cloned().collect()
+        };
+        set_domains(&txn, scope.workspace_id, id, &free).await?;
+    } else {
+        set_domains(&txn, scope.workspace_id, id, &domains).await?;
+    }
+    set_tags(&txn, scope.workspace_id, RECORD, id, &tags).await?;
+    timeline(
+        &txn,
+        scope,
+        RECORD,
+        id,
+        "created",
+        json!({ "name": row.name, "domains": domains }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// A company the caller may see, or `NOT_FOUND` (also for other workspaces' ids).
+pub async fn get_visible<C: ConnectionTrait>(
+    db: &C,
+    scope: &TenantScope,
+    id: Uuid,
+    field: &str,
+) -> Result<company::Model> {
+    visible(scope, false)
+        .filter(company::Column::Id.eq(id))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            if field == "id" {
+                Error::not_found("company")
+            } else {
+                Error::NotFound(format!("No company with this `{field}` exists in your workspace."))
+            }
+        })
+}
+
+pub async fn get(cx: &Context, scope: &TenantScope, id: Uuid) -> Result<company::Model> {
+    get_visible(&cx.db, scope, id, "id").await
+}
+
+pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: CompanyChanges) -> Result<company::Model> {
+    let txn = cx.db.begin().await?;
+    let before = get_visible(&txn, scope, id, "id").await?;
+    let mut am: company::ActiveModel = before.clone().into();
+    let mut changes = serde_json::Map::new();
+    if let Some(n) = &ch.name {
+        let n = text::name("name", n, 200)?;
+        if n != before.name {
+            changes.insert("name".into(), change(&before.name, &n));
+            am.name_lower = Set(n.to_lowercase());
+            am.name = Set(n);
+        }
+    }
+    macro_rules! opt_field {
+        ($field:ident, $label:literal, $max:expr) => {
+            if let Some(v) = &ch.$field {
+                let v = opt_text($label, Some(v), $max)?;
+                if v != before.$field {
+                    changes.insert($label.into(), change(&before.$field, &v));
+                    am.$field = Set(v);
+                }
+            }
+        };
+    }
+    opt_field!(industry, "industry", 100);
+    opt_field!(region, "region", 100);
+    opt_field!(address, "address", 300);
+    opt_field!(website, "website", 300);
+    opt_field!(source, "source", 100);
+    opt_field!(tier, "tier", 40);
+    if let Some(d) = &ch.domains {
+        let domains = parse_domains(d)?;
+        check_domains(&txn, scope.workspace_id, &domains, Some(id)).await?;
+        set_domains(&txn, scope.workspace_id, id, &domains).await?;
+        changes.insert("domains".into(), json!({ "to": domains }));
+    }
+    if let Some(t) = &ch.tags {
+        let tags = parse_tags("tags", t)?;
+        set_tags(&txn, scope.workspace_id, RECORD, id, &tags).await?;
+        changes.insert("tags".into(), json!({ "to": tags }));
+    }
+    let row = am.update(&txn).await?;
+    if !changes.is_empty() {
+        timeline(&txn, scope, RECORD, id, "updated", json!({ "changes": changes })).await?;
+    }
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Soft delete (restorable) or restore.
+pub async fn set_deleted(cx: &Context, scope: &TenantScope, id: Uuid, deleted: bool) -> Result<company::Model> {
+    let txn = cx.db.begin().await?;
+    let row = visible(scope, !deleted)
+        .filter(company::Column::Id.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::not_found("company"))?;
+    let mut am: company::ActiveModel = row.into();
+    am.deleted_at = Set(deleted.then(now));
+    let row = am.update(&txn).await?;
+    timeline(
+        &txn,
+        scope,
+        RECORD,
+        id,
+        if deleted { "deleted" } else { "restored" },
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Reassigns owners; every company must be visible to the caller, or nothing changes.
+pub async fn reassign(cx: &Context, scope: &TenantScope, ids: &[Uuid], owner: Uuid) -> Result<Vec<company::Model>> {
+    if ids.is_empty() || ids.len() > 500 {
+        return Err(Error::bad_input("ids", "Reassign 1 to 500 records at a time."));
+    }
+    let txn = cx.db.begin().await?;
+    check_owner(&txn, scope, owner).await?;
+    let rows = visible(scope, false)
+        .filter(company::Column::Id.is_in(ids.iter().copied()))
+        .all(&txn)
+        .await?;
+    if rows.len() != ids.iter().collect::<std::collections::HashSet<_>>().len() {
+        return Err(Error::NotFound(
+            "Some of these companies do not exist in your workspace or are not visible to you; nothing was reassigned."
+                .into(),
+        ));
+    }
+    company::Entity::update_in(scope.workspace_id)
+        .filter(company::Column::Id.is_in(ids.iter().copied()))
+        .col_expr(company::Column::OwnerId, Expr::value(owner))
+        .col_expr(company::Column::UpdatedAt, Expr::value(now()))
+        .exec(&txn)
+        .await?;
+    for r in &rows {
+        if r.owner_id != Some(owner) {
+            timeline(
+                &txn,
+                scope,
+                RECORD,
+                r.id,
+                "owner_changed",
+                change(&r.owner_id, &Some(owner)),
+            )
+            .await?;
+        }
+    }
+    let out = company::Entity::find_in(scope.workspace_id)
+        .filter(company::Column::Id.is_in(ids.iter().copied()))
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// The SQL condition for a filter (combinators included).
+pub fn condition(scope: &TenantScope, f: &CompanyFilter, depth: usize) -> Result<Condition> {
+    filter::check_nesting(depth)?;
+    let ws = scope.workspace_id;
+    let mut c = Condition::all();
+    for sub in &f.and {
+        c = c.add(condition(scope, sub, depth + 1)?);
+    }
+    if !f.or.is_empty() {
+        let mut any = Condition::any();
+        for sub in &f.or {
+            any = any.add(condition(scope, sub, depth + 1)?);
+        }
+        c = c.add(any);
+    }
+    if let Some(n) = &f.not {
+        c = c.add(condition(scope, n, depth + 1)?.not());
+    }
+    let col = |c: company::Column| (company::Entity, c);
+    if let Some(op) = &f.number {
+        c = c.add(filter::int("filter.number", col(company::Column::Number), op)?);
+    }
+    if let Some(op) = &f.name {
+        if op.contains.is_some() || op.starts_with.is_some() {
+            c = c.add(filter::text(
+                "filter.name",
+                col(company::Column::NameLower),
+                &StrOp {
+                    contains: op.contains.clone(),
+                    starts_with: op.starts_with.clone(),
+                    ..Default::default()
+                },
+                true,
+            )?);
+        }
+        c = c.add(filter::text(
+            "filter.name",
+            col(company::Column::Name),
+            &StrOp {
+                contains: None,
+                starts_with: None,
+                ..op.clone()
+            },
+            false,
+        )?);
+    }
+    for (op, column, field) in [
+        (&f.industry, company::Column::Industry, "filter.industry"),
+        (&f.region, company::Column::Region, "filter.region"),
+        (&f.tier, company::Column::Tier, "filter.tier"),
+        (&f.source, company::Column::Source, "filter.source"),
+    ] {
+        if let Some(op) = op {
+            c = c.add(filter::text(field, col(column), op, false)?);
+        }
+    }
+    if let Some(op) = &f.owner_id {
+        c = c.add(filter::id("filter.ownerId", col(company::Column::OwnerId), op)?);
+    }
+    if let Some(op) = &f.created_at {
+        c = c.add(filter::time(col(company::Column::CreatedAt), op));
+    }
+    if let Some(op) = &f.updated_at {
+        c = c.add(filter::time(col(company::Column::UpdatedAt), op));
+    }
+    if let Some(op) = &f.domain {
+        let op = StrOp {
+            eq: op
+                .eq
+                .as_deref()
+                .map(|d| domain_name::parse("filter.domain", d))
+                .transpose()?,
+            ..op.clone()
+        };
+        let sub = Query::select()
+            .column(company_domain::Column::CompanyId)
+            .from(company_domain::Entity)
+            .and_where(Expr::col(company_domain::Column::WorkspaceId).eq(ws))
+            .cond_where(filter::text(
+                "filter.domain",
+                company_domain::Column::Domain,
+                &op,
+                true,
+            )?)
+            .to_owned();
+        c = c.add(Expr::col(col(company::Column::Id)).in_subquery(sub));
+    }
+    if let Some(op) = &f.tag {
+        let sub = Query::select()
+            .column(record_tag::Column::RecordId)
+            .from(record_tag::Entity)
+            .and_where(Expr::col(record_tag::Column::WorkspaceId).eq(ws))
+            .and_where(Expr::col(record_tag::Column::RecordType).eq(RECORD))
+            .cond_where(filter::text("filter.tag", record_tag::Column::Tag, op, false)?)
+            .to_owned();
+        c = c.add(Expr::col(col(company::Column::Id)).in_subquery(sub));
+    }
+    Ok(c)
+}
+
+fn sort_key(order: CompanyOrder, descending: bool) -> SortKey<company::Entity> {
+    let (name, column, value): (&'static str, company::Column, fn(&company::Model) -> SortValue) =
+        match (order, descending) {
+            (CompanyOrder::Name, false) => ("companies.name.asc", company::Column::Name, |m| {
+                SortValue::Text(m.name.clone())
+            }),
+            (CompanyOrder::Name, true) => ("companies.name.desc", company::Column::Name, |m| {
+                SortValue::Text(m.name.clone())
+            }),
+            (CompanyOrder::Number, false) => ("companies.number.asc", company::Column::Number, |m| {
+                SortValue::Int(m.number)
+            }),
+            (CompanyOrder::Number, true) => ("companies.number.desc", company::Column::Number, |m| {
+                SortValue::Int(m.number)
+            }),
+            (CompanyOrder::CreatedAt, false) => ("companies.createdAt.asc", company::Column::CreatedAt, |m| {
+                SortValue::Time(m.created_at)
+            }),
+            (CompanyOrder::CreatedAt, true) => ("companies.createdAt.desc", company::Column::CreatedAt, |m| {
+                SortValue::Time(m.created_at)
+            }),
+            (CompanyOrder::UpdatedAt, false) => ("companies.updatedAt.asc", company::Column::UpdatedAt, |m| {
+                SortValue::Time(m.updated_at)
+            }),
+            (CompanyOrder::UpdatedAt, true) => ("companies.updatedAt.desc", company::Column::UpdatedAt, |m| {
+                SortValue::Time(m.updated_at)
+            }),
+        };
+    SortKey {
+        name,
+        column,
+        id_column: company::Column::Id,
+        descending,
+        value,
+        id: |m| m.id,
+    }
+}
+
+/// A filtered, searched selection of visible companies.
+pub fn select(
+    scope: &TenantScope,
+    f: Option<&CompanyFilter>,
+    search: Option<&str>,
+    deleted: bool,
+) -> Result<Select<company::Entity>> {
+    let mut q = visible(scope, deleted);
+    if let Some(f) = f {
+        q = q.filter(condition(scope, f, 0)?);
+    }
+    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        let by_name = StrOp {
+            contains: Some(s.to_string()),
+            ..Default::default()
+        };
+        let by_domain = StrOp {
+            contains: Some(s.to_lowercase()),
+            ..Default::default()
+        };
+        let domain_sub = Query::select()
+            .column(company_domain::Column::CompanyId)
+            .from(company_domain::Entity)
+            .and_where(Expr::col(company_domain::Column::WorkspaceId).eq(scope.workspace_id))
+            .cond_where(filter::text(
+                "search",
+                company_domain::Column::Domain,
+                &by_domain,
+                true,
+            )?)
+            .to_owned();
+        q = q.filter(
+            Condition::any()
+                .add(filter::text(
+                    "search",
+                    (company::Entity, company::Column::NameLower),
+                    &by_name,
+                    true,
+                )?)
+                .add(Expr::col((company::Entity, company::Column::Id)).in_subquery(domain_sub)),
+        );
+    }
+    Ok(q)
+}
+
+pub struct ListArgs<'a> {
+    pub filter: Option<&'a CompanyFilter>,
+    pub search: Option<&'a str>,
+    pub order: CompanyOrder,
+    pub descending: bool,
+    pub deleted: bool,
+}
+
+pub async fn list(
+    cx: &Context,
+    scope: &TenantScope,
+    a: &ListArgs<'_>,
+    page: &PageArgs,
+) -> Result<Page<company::Model>> {
+    let q = select(scope, a.filter, a.search, a.deleted)?;
+    paginate(&cx.db, scope.workspace_id, q, &sort_key(a.order, a.descending), page).await
+}
+
+pub async fn count(cx: &Context, scope: &TenantScope, a: &ListArgs<'_>) -> Result<i64> {
+    total(&cx.db, select(scope, a.filter, a.search, a.deleted)?).await
+}
+
+/// Companies by id for DataLoaders: only visible, not deleted ones.
+pub async fn by_ids(cx: &Context, scope: &TenantScope, ids: &[Uuid]) -> Result<Vec<company::Model>> {
+    Ok(visible(scope, false)
+        .filter(company::Column::Id.is_in(ids.iter().copied()))
+        .all(&cx.db)
+        .await?)
+}
+
+/// Domains of many companies (DataLoader).
+pub async fn domains_of(cx: &Context, ws: Uuid, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Vec<String>>> {
+    let rows = company_domain::Entity::find_in(ws)
+        .filter(company_domain::Column::CompanyId.is_in(ids.iter().copied()))
+        .select_only()
+        .columns([company_domain::Column::CompanyId, company_domain::Column::Domain])
+        .into_tuple::<(Uuid, String)>()
+        .all(&cx.db)
+        .await?;
+    let mut map: std::collections::HashMap<Uuid, Vec<String>> = std::collections::HashMap::new();
+    for (c, d) in rows {
+        map.entry(c).or_default().push(d);
+    }
+    Ok(map)
+}

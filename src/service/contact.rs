@@ -1,0 +1,841 @@
+//! Contacts: several emails and phones (all matched, one primary each), a referral chain,
+//! tags, and relationship notes in three layers. The private layer is readable only by the
+//! contact's owner and those the owner shares it with; it is offered to no filter, sort,
+//! search or export, so no path can reveal it indirectly.
+
+use std::collections::{HashMap, HashSet};
+
+use entity::{company, contact, contact_email, contact_phone, note_share, record_tag};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select, Set,
+    TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::domain::email::EmailAddress;
+use crate::domain::phone::Phone;
+use crate::domain::text;
+use crate::error::{Error, Result};
+use crate::scope::TenantScope;
+use crate::service::company::{self as companies, CompanyFilter};
+use crate::service::filter::{self, IdOp, IntOp, StrOp, TimeOp};
+use crate::service::pagination::{Page, PageArgs, SortKey, SortValue, paginate, total};
+use crate::service::records::{self, change, check_owner, owner_visible, parse_tags, set_tags, timeline};
+use crate::service::{Context, now};
+
+pub const RECORD: &str = "contact";
+
+#[derive(Debug, Clone, Default)]
+pub struct ContactInput {
+    pub name: String,
+    pub title: Option<String>,
+    pub company_id: Option<Uuid>,
+    /// (address, primary)
+    pub emails: Vec<(String, bool)>,
+    /// (number, primary)
+    pub phones: Vec<(String, bool)>,
+    pub owner_id: Option<Uuid>,
+    pub referred_by_id: Option<Uuid>,
+    pub tags: Vec<String>,
+    pub public_notes: Option<String>,
+    pub semi_public_notes: Option<String>,
+    pub private_notes: Option<String>,
+    pub allow_duplicate: bool,
+}
+
+/// `None` leaves a field alone; `Some("")` clears an optional text; `Some(None)` clears a link.
+#[derive(Debug, Clone, Default)]
+pub struct ContactChanges {
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub company_id: Option<Option<Uuid>>,
+    pub emails: Option<Vec<(String, bool)>>,
+    pub phones: Option<Vec<(String, bool)>>,
+    pub referred_by_id: Option<Option<Uuid>>,
+    pub tags: Option<Vec<String>>,
+    pub public_notes: Option<String>,
+    pub semi_public_notes: Option<String>,
+    pub private_notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ContactFilter {
+    pub and: Vec<ContactFilter>,
+    pub or: Vec<ContactFilter>,
+    pub not: Option<Box<ContactFilter>>,
+    pub number: Option<IntOp>,
+    pub name: Option<StrOp>,
+    pub title: Option<StrOp>,
+    pub email: Option<StrOp>,
+    pub phone: Option<StrOp>,
+    pub tag: Option<StrOp>,
+    pub company_id: Option<IdOp>,
+    pub owner_id: Option<IdOp>,
+    pub referred_by_id: Option<IdOp>,
+    pub created_at: Option<TimeOp>,
+    pub updated_at: Option<TimeOp>,
+    /// Contacts whose company matches (e.g. companies in a region).
+    pub company: Option<CompanyFilter>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum ContactOrder {
+    Name,
+    Number,
+    CreatedAt,
+    UpdatedAt,
+}
+
+fn opt_text(field: &str, v: Option<&str>, max: usize) -> Result<Option<String>> {
+    match v.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) if s.chars().count() > max => Err(Error::bad_input(
+            field,
+            format!("{field} can be at most {max} characters long."),
+        )),
+        Some(s) => Ok(Some(s.to_string())),
+    }
+}
+
+/// Parsed addresses with exactly one primary (the first, unless one is marked).
+fn parse_emails(raw: &[(String, bool)]) -> Result<Vec<(EmailAddress, bool)>> {
+    let mut out: Vec<(EmailAddress, bool)> = Vec::new();
+    for (i, (e, p)) in raw.iter().enumerate() {
+        let addr = EmailAddress::parse(&format!("emails[{i}]"), e)?;
+        if !out.iter().any(|(a, _)| a.canonical == addr.canonical) {
+            out.push((addr, *p));
+        }
+    }
+    if out.iter().filter(|(_, p)| *p).count() > 1 {
+        return Err(Error::bad_input("emails", "Mark at most one email as primary."));
+    }
+    if !out.iter().any(|(_, p)| *p)
+        && let Some(first) = out.first_mut()
+    {
+        first.1 = true;
+    }
+    Ok(out)
+}
+
+fn parse_phones(raw: &[(String, bool)]) -> Result<Vec<(Phone, bool)>> {
+    let mut out: Vec<(Phone, bool)> = Vec::new();
+    for (i, (p, primary)) in raw.iter().enumerate() {
+        let ph = Phone::parse(&format!("phones[{i}]"), p)?;
+        if !out.iter().any(|(x, _)| x.digits == ph.digits) {
+            out.push((ph, *primary));
+        }
+    }
+    if out.iter().filter(|(_, p)| *p).count() > 1 {
+        return Err(Error::bad_input("phones", "Mark at most one phone as primary."));
+    }
+    if !out.iter().any(|(_, p)| *p)
+        && let Some(first) = out.first_mut()
+    {
+        first.1 = true;
+    }
+    Ok(out)
+}
+
+/// `CONFLICT` naming the contact that already has one of these addresses.
+async fn check_emails<C: ConnectionTrait>(
+    db: &C,
+    ws: Uuid,
+    emails: &[(EmailAddress, bool)],
+    except: Option<Uuid>,
+) -> Result<()> {
+    if emails.is_empty() {
+        return Ok(());
+    }
+    let live = Query::select()
+        .column(contact::Column::Id)
+        .from(contact::Entity)
+        .and_where(Expr::col(contact::Column::WorkspaceId).eq(ws))
+        .and_where(Expr::col(contact::Column::DeletedAt).is_null())
+        .to_owned();
+    let mut q = contact_email::Entity::find_in(ws)
+        .filter(contact_email::Column::EmailCanonical.is_in(emails.iter().map(|(e, _)| e.canonical.clone())))
+        .filter(contact_email::Column::ContactId.in_subquery(live));
+    if let Some(id) = except {
+        q = q.filter(contact_email::Column::ContactId.ne(id));
+    }
+    if let Some(hit) = q.one(db).await? {
+        let who = contact::Entity::find_by_id_in(ws, hit.contact_id).one(db).await?;
+        let who = who.map(|c| format!("{} (#{})", c.name, c.number)).unwrap_or_default();
+        return Err(Error::Conflict(format!(
+            "The email {} already belongs to the contact {who}; pass allowDuplicate: true to create another one anyway.",
+            hit.email
+        )));
+    }
+    Ok(())
+}
+
+async fn set_emails<C: ConnectionTrait>(
+    db: &C,
+    ws: Uuid,
+    contact_id: Uuid,
+    emails: &[(EmailAddress, bool)],
+) -> Result<()> {
+    contact_email::Entity::delete_in(ws)
+        .filter(contact_email::Column::ContactId.eq(contact_id))
+        .exec(db)
+        .await?;
+    if emails.is_empty() {
+        return Ok(());
+    }
+    let rows = emails.iter().map(|(e, p)| contact_email::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        workspace_id: Set(ws),
+        contact_id: Set(contact_id),
+        email: Set(e.display.clone()),
+        email_canonical: Set(e.canonical.clone()),
+        is_primary: Set(*p),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+    });
+    contact_email::Entity::insert_many(rows).exec(db).await?;
+    Ok(())
+}
+
+async fn set_phones<C: ConnectionTrait>(db: &C, ws: Uuid, contact_id: Uuid, phones: &[(Phone, bool)]) -> Result<()> {
+    contact_phone::Entity::delete_in(ws)
+        .filter(contact_phone::Column::ContactId.eq(contact_id))
+        .exec(db)
+        .await?;
+    if phones.is_empty() {
+        return Ok(());
+    }
+    let rows = phones.iter().map(|(p, primary)| contact_phone::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        workspace_id: Set(ws),
+        contact_id: Set(contact_id),
+        phone: Set(p.display.clone()),
+        phone_digits: Set(p.digits.clone()),
+        is_primary: Set(*primary),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+    });
+    contact_phone::Entity::insert_many(rows).exec(db).await?;
+    Ok(())
+}
+
+/// Contacts the caller may see.
+pub fn visible(scope: &TenantScope, deleted: bool) -> Select<contact::Entity> {
+    let q = contact::Entity::find_in(scope.workspace_id).filter(owner_visible(scope, contact::Column::OwnerId));
+    if deleted {
+        q.filter(contact::Column::DeletedAt.is_not_null())
+    } else {
+        q.filter(contact::Column::DeletedAt.is_null())
+    }
+}
+
+pub async fn get_visible<C: ConnectionTrait>(
+    db: &C,
+    scope: &TenantScope,
+    id: Uuid,
+    field: &str,
+) -> Result<contact::Model> {
+    visible(scope, false)
+        .filter(contact::Column::Id.eq(id))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            if field == "id" {
+                Error::not_found("contact")
+            } else {
+                Error::NotFound(format!("No contact with this `{field}` exists in your workspace."))
+            }
+        })
+}
+
+pub async fn get(cx: &Context, scope: &TenantScope, id: Uuid) -> Result<contact::Model> {
+    get_visible(&cx.db, scope, id, "id").await
+}
+
+pub async fn get_by_number(cx: &Context, scope: &TenantScope, number: i64) -> Result<contact::Model> {
+    visible(scope, false)
+        .filter(contact::Column::Number.eq(number))
+        .one(&cx.db)
+        .await?
+        .ok_or_else(|| Error::NotFound("No contact with this number exists in your workspace.".into()))
+}
+
+pub async fn create(cx: &Context, scope: &TenantScope, input: ContactInput) -> Result<contact::Model> {
+    let name = text::name("name", &input.name, 200)?;
+    let emails = parse_emails(&input.emails)?;
+    let phones = parse_phones(&input.phones)?;
+    let tags = parse_tags("tags", &input.tags)?;
+    let owner = input.owner_id.unwrap_or(scope.user_id);
+    let txn = cx.db.begin().await?;
+    check_owner(&txn, scope, owner).await?;
+    if let Some(c) = input.company_id {
+        companies::get_visible(&txn, scope, c, "companyId").await?;
+    }
+    if let Some(r) = input.referred_by_id {
+        get_visible(&txn, scope, r, "referredById").await?;
+    }
+    if !input.allow_duplicate {
+        check_emails(&txn, scope.workspace_id, &emails, None).await?;
+    }
+    let id = Uuid::now_v7();
+    let number = records::next_number(&txn, scope.workspace_id, RECORD).await?;
+    let row = contact::ActiveModel {
+        id: Set(id),
+        workspace_id: Set(scope.workspace_id),
+        number: Set(number),
+        name_lower: Set(name.to_lowercase()),
+        name: Set(name),
+        title: Set(opt_text("title", input.title.as_deref(), 200)?),
+        company_id: Set(input.company_id),
+        owner_id: Set(Some(owner)),
+        referred_by_id: Set(input.referred_by_id),
+        public_notes: Set(opt_text("publicNotes", input.public_notes.as_deref(), 20_000)?),
+        semi_public_notes: Set(opt_text("semiPublicNotes", input.semi_public_notes.as_deref(), 20_000)?),
+        private_notes: Set(opt_text("privateNotes", input.private_notes.as_deref(), 20_000)?),
+        deleted_at: Set(None),
+        created_by: Set(Some(scope.user_id)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    set_emails(&txn, scope.workspace_id, id, &emails).await?;
+    set_phones(&txn, scope.workspace_id, id, &phones).await?;
+    set_tags(&txn, scope.workspace_id, RECORD, id, &tags).await?;
+    timeline(&txn, scope, RECORD, id, "created", json!({ "name": row.name })).await?;
+    if let Some(c) = input.company_id {
+        timeline(
+            &txn,
+            scope,
+            companies::RECORD,
+            c,
+            "contact_added",
+            json!({ "contactId": id, "name": row.name }),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Whether the caller may read (and write) this contact's private notes.
+pub async fn may_read_private<C: ConnectionTrait>(db: &C, scope: &TenantScope, c: &contact::Model) -> Result<bool> {
+    if c.owner_id == Some(scope.user_id) {
+        return Ok(true);
+    }
+    Ok(note_share::Entity::find_in(scope.workspace_id)
+        .filter(note_share::Column::ContactId.eq(c.id))
+        .filter(note_share::Column::UserId.eq(scope.user_id))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: ContactChanges) -> Result<contact::Model> {
+    let txn = cx.db.begin().await?;
+    let before = get_visible(&txn, scope, id, "id").await?;
+    let mut am: contact::ActiveModel = before.clone().into();
+    let mut changes = serde_json::Map::new();
+    if let Some(n) = &ch.name {
+        let n = text::name("name", n, 200)?;
+        if n != before.name {
+            changes.insert("name".into(), change(&before.name, &n));
+            am.name_lower = Set(n.to_lowercase());
+            am.name = Set(n);
+        }
+    }
+    if let Some(t) = &ch.title {
+        let t = opt_text("title", Some(t), 200)?;
+        if t != before.title {
+            changes.insert("title".into(), change(&before.title, &t));
+            am.title = Set(t);
+        }
+    }
+    if let Some(c) = ch.company_id
+        && c != before.company_id
+    {
+        if let Some(c) = c {
+            companies::get_visible(&txn, scope, c, "companyId").await?;
+        }
+        changes.insert("companyId".into(), change(&before.company_id, &c));
+        am.company_id = Set(c);
+    }
+    if let Some(r) = ch.referred_by_id
+        && r != before.referred_by_id
+    {
+        if let Some(r) = r {
+            if r == id {
+                return Err(Error::bad_input("referredById", "A contact cannot refer themselves."));
+            }
+            get_visible(&txn, scope, r, "referredById").await?;
+        }
+        changes.insert("referredById".into(), change(&before.referred_by_id, &r));
+        am.referred_by_id = Set(r);
+    }
+    if let Some(n) = &ch.public_notes {
+        let n = opt_text("publicNotes", Some(n), 20_000)?;
+        if n != before.public_notes {
+            changes.insert("publicNotes".into(), change(&before.public_notes, &n));
+            am.public_notes = Set(n);
+        }
+    }
+    if let Some(n) = &ch.semi_public_notes {
+        let n = opt_text("semiPublicNotes", Some(n), 20_000)?;
+        if n != before.semi_public_notes {
+            changes.insert("semiPublicNotes".into(), change(&before.semi_public_notes, &n));
+            am.semi_public_notes = Set(n);
+        }
+    }
+    if let Some(n) = &ch.private_notes {
+        if !may_read_private(&txn, scope, &before).await? {
+            return Err(Error::Forbidden(
+                "Only the contact's owner and those they share private notes with can change them.".into(),
+            ));
+        }
+        let n = opt_text("privateNotes", Some(n), 20_000)?;
+        if n != before.private_notes {
+            // The timeline is visible to everyone who sees the contact: say that the private
+            // notes changed, never what they say.
+            changes.insert("privateNotes".into(), json!({ "changed": true }));
+            am.private_notes = Set(n);
+        }
+    }
+    if let Some(e) = &ch.emails {
+        let emails = parse_emails(e)?;
+        check_emails(&txn, scope.workspace_id, &emails, Some(id)).await?;
+        set_emails(&txn, scope.workspace_id, id, &emails).await?;
+        changes.insert(
+            "emails".into(),
+            json!({ "to": emails.iter().map(|(e, _)| e.display.clone()).collect::<Vec<_>>() }),
+        );
+    }
+    if let Some(p) = &ch.phones {
+        let phones = parse_phones(p)?;
+        set_phones(&txn, scope.workspace_id, id, &phones).await?;
+        changes.insert(
+            "phones".into(),
+            json!({ "to": phones.iter().map(|(p, _)| p.display.clone()).collect::<Vec<_>>() }),
+        );
+    }
+    if let Some(t) = &ch.tags {
+        let tags = parse_tags("tags", t)?;
+        set_tags(&txn, scope.workspace_id, RECORD, id, &tags).await?;
+        changes.insert("tags".into(), json!({ "to": tags }));
+    }
+    let row = am.update(&txn).await?;
+    if !changes.is_empty() {
+        timeline(&txn, scope, RECORD, id, "updated", json!({ "changes": changes })).await?;
+    }
+    txn.commit().await?;
+    Ok(row)
+}
+
+pub async fn set_deleted(cx: &Context, scope: &TenantScope, id: Uuid, deleted: bool) -> Result<contact::Model> {
+    let txn = cx.db.begin().await?;
+    let row = visible(scope, !deleted)
+        .filter(contact::Column::Id.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::not_found("contact"))?;
+    let mut am: contact::ActiveModel = row.into();
+    am.deleted_at = Set(deleted.then(now));
+    let row = am.update(&txn).await?;
+    timeline(
+        &txn,
+        scope,
+        RECORD,
+        id,
+        if deleted { "deleted" } else { "restored" },
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+pub async fn reassign(cx: &Context, scope: &TenantScope, ids: &[Uuid], owner: Uuid) -> Result<Vec<contact::Model>> {
+    let unique: HashSet<Uuid> = ids.iter().copied().collect();
+    if unique.is_empty() || unique.len() > 500 {
+        return Err(Error::bad_input("ids", "Reassign 1 to 500 records at a time."));
+    }
+    let txn = cx.db.begin().await?;
+    check_owner(&txn, scope, owner).await?;
+    let rows = visible(scope, false)
+        .filter(contact::Column::Id.is_in(unique.iter().copied()))
+        .all(&txn)
+        .await?;
+    if rows.len() != unique.len() {
+        return Err(Error::NotFound(
+            "Some of these contacts do not exist in your workspace or are not visible to you; nothing was reassigned."
+                .into(),
+        ));
+    }
+    contact::Entity::update_in(scope.workspace_id)
+        .filter(contact::Column::Id.is_in(unique.iter().copied()))
+        .col_expr(contact::Column::OwnerId, Expr::value(owner))
+        .col_expr(contact::Column::UpdatedAt, Expr::value(now()))
+        .exec(&txn)
+        .await?;
+    for r in &rows {
+        if r.owner_id != Some(owner) {
+            timeline(
+                &txn,
+                scope,
+                RECORD,
+                r.id,
+                "owner_changed",
+                change(&r.owner_id, &Some(owner)),
+            )
+            .await?;
+        }
+    }
+    let out = contact::Entity::find_in(scope.workspace_id)
+        .filter(contact::Column::Id.is_in(unique.iter().copied()))
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// Lets another active user of the workspace read this contact's private notes (owner only).
+pub async fn share_private_notes(
+    cx: &Context,
+    scope: &TenantScope,
+    id: Uuid,
+    user_id: Uuid,
+    share: bool,
+) -> Result<contact::Model> {
+    let txn = cx.db.begin().await?;
+    let c = get_visible(&txn, scope, id, "id").await?;
+    if c.owner_id != Some(scope.user_id) {
+        return Err(Error::Forbidden(
+            "Only the contact's owner can share its private notes.".into(),
+        ));
+    }
+    entity::user::Entity::find_by_id_in(scope.workspace_id, user_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::NotFound("No user with this `userId` exists in your workspace.".into()))?;
+    note_share::Entity::delete_in(scope.workspace_id)
+        .filter(note_share::Column::ContactId.eq(id))
+        .filter(note_share::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await?;
+    if share {
+        note_share::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            workspace_id: Set(scope.workspace_id),
+            contact_id: Set(id),
+            user_id: Set(user_id),
+            created_by: Set(Some(scope.user_id)),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    timeline(
+        &txn,
+        scope,
+        RECORD,
+        id,
+        if share {
+            "private_notes_shared"
+        } else {
+            "private_notes_unshared"
+        },
+        json!({ "userId": user_id }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(c)
+}
+
+pub fn condition(scope: &TenantScope, f: &ContactFilter, depth: usize) -> Result<Condition> {
+    filter::check_nesting(depth)?;
+    let ws = scope.workspace_id;
+    let mut c = Condition::all();
+    for sub in &f.and {
+        c = c.add(condition(scope, sub, depth + 1)?);
+    }
+    if !f.or.is_empty() {
+        let mut any = Condition::any();
+        for sub in &f.or {
+            any = any.add(condition(scope, sub, depth + 1)?);
+        }
+        c = c.add(any);
+    }
+    if let Some(n) = &f.not {
+        c = c.add(condition(scope, n, depth + 1)?.not());
+    }
+    let col = |c: contact::Column| (contact::Entity, c);
+    if let Some(op) = &f.number {
+        c = c.add(filter::int("filter.number", col(contact::Column::Number), op)?);
+    }
+    if let Some(op) = &f.name {
+        if op.contains.is_some() || op.starts_with.is_some() {
+            c = c.add(filter::text(
+                "filter.name",
+                col(contact::Column::NameLower),
+                &StrOp {
+                    contains: op.contains.clone(),
+                    starts_with: op.starts_with.clone(),
+                    ..Default::default()
+                },
+                true,
+            )?);
+        }
+        c = c.add(filter::text(
+            "filter.name",
+            col(contact::Column::Name),
+            &StrOp {
+                contains: None,
+                starts_with: None,
+                ..op.clone()
+            },
+            false,
+        )?);
+    }
+    if let Some(op) = &f.title {
+        c = c.add(filter::text("filter.title", col(contact::Column::Title), op, false)?);
+    }
+    if let Some(op) = &f.company_id {
+        c = c.add(filter::id("filter.companyId", col(contact::Column::CompanyId), op)?);
+    }
+    if let Some(op) = &f.owner_id {
+        c = c.add(filter::id("filter.ownerId", col(contact::Column::OwnerId), op)?);
+    }
+    if let Some(op) = &f.referred_by_id {
+        c = c.add(filter::id(
+            "filter.referredById",
+            col(contact::Column::ReferredById),
+            op,
+        )?);
+    }
+    if let Some(op) = &f.created_at {
+        c = c.add(filter::time(col(contact::Column::CreatedAt), op));
+    }
+    if let Some(op) = &f.updated_at {
+        c = c.add(filter::time(col(contact::Column::UpdatedAt), op));
+    }
+    if let Some(op) = &f.email {
+        // Addresses are matched in canonical (lowercase) form.
+        let op = StrOp {
+            eq: op
+                .eq
+                .as_deref()
+                .map(|e| EmailAddress::parse("filter.email", e).map(|e| e.canonical))
+                .transpose()?,
+            ..op.clone()
+        };
+        let sub = Query::select()
+            .column(contact_email::Column::ContactId)
+            .from(contact_email::Entity)
+            .and_where(Expr::col(contact_email::Column::WorkspaceId).eq(ws))
+            .cond_where(filter::text(
+                "filter.email",
+                contact_email::Column::EmailCanonical,
+                &op,
+                true,
+            )?)
+            .to_owned();
+        c = c.add(Expr::col(col(contact::Column::Id)).in_subquery(sub));
+    }
+    if let Some(op) = &f.phone {
+        let digits = |s: &str| -> String { s.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect() };
+        let op = StrOp {
+            eq: op.eq.as_deref().map(digits),
+            contains: op.contains.as_deref().map(digits),
+            starts_with: op.starts_with.as_deref().map(digits),
+            ..op.clone()
+        };
+        let sub = Query::select()
+            .column(contact_phone::Column::ContactId)
+            .from(contact_phone::Entity)
+            .and_where(Expr::col(contact_phone::Column::WorkspaceId).eq(ws))
+            .cond_where(filter::text(
+                "filter.phone",
+                contact_phone::Column::PhoneDigits,
+                &op,
+                true,
+            )?)
+            .to_owned();
+        c = c.add(Expr::col(col(contact::Column::Id)).in_subquery(sub));
+    }
+    if let Some(op) = &f.tag {
+        let sub = Query::select()
+            .column(record_tag::Column::RecordId)
+            .from(record_tag::Entity)
+            .and_where(Expr::col(record_tag::Column::WorkspaceId).eq(ws))
+            .and_where(Expr::col(record_tag::Column::RecordType).eq(RECORD))
+            .cond_where(filter::text("filter.tag", record_tag::Column::Tag, op, false)?)
+            .to_owned();
+        c = c.add(Expr::col(col(contact::Column::Id)).in_subquery(sub));
+    }
+    if let Some(cf) = &f.company {
+        // Across the relation, within what the caller may see of companies.
+        let sub = Query::select()
+            .column((company::Entity, company::Column::Id))
+            .from(company::Entity)
+            .and_where(Expr::col((company::Entity, company::Column::WorkspaceId)).eq(ws))
+            .and_where(Expr::col((company::Entity, company::Column::DeletedAt)).is_null())
+            .cond_where(owner_visible(scope, company::Column::OwnerId))
+            .cond_where(companies::condition(scope, cf, depth + 1)?)
+            .to_owned();
+        c = c.add(Expr::col(col(contact::Column::CompanyId)).in_subquery(sub));
+    }
+    Ok(c)
+}
+
+fn sort_key(order: ContactOrder, descending: bool) -> SortKey<contact::Entity> {
+    let (name, column, value): (&'static str, contact::Column, fn(&contact::Model) -> SortValue) =
+        match (order, descending) {
+            (ContactOrder::Name, false) => ("contacts.name.asc", contact::Column::Name, |m| {
+                SortValue::Text(m.name.clone())
+            }),
+            (ContactOrder::Name, true) => ("contacts.name.desc", contact::Column::Name, |m| {
+                SortValue::Text(m.name.clone())
+            }),
+            (ContactOrder::Number, false) => ("contacts.number.asc", contact::Column::Number, |m| {
+                SortValue::Int(m.number)
+            }),
+            (ContactOrder::Number, true) => ("contacts.number.desc", contact::Column::Number, |m| {
+                SortValue::Int(m.number)
+            }),
+            (ContactOrder::CreatedAt, false) => ("contacts.createdAt.asc", contact::Column::CreatedAt, |m| {
+                SortValue::Time(m.created_at)
+            }),
+            (ContactOrder::CreatedAt, true) => ("contacts.createdAt.desc", contact::Column::CreatedAt, |m| {
+                SortValue::Time(m.created_at)
+            }),
+            (ContactOrder::UpdatedAt, false) => ("contacts.updatedAt.asc", contact::Column::UpdatedAt, |m| {
+                SortValue::Time(m.updated_at)
+            }),
+            (ContactOrder::UpdatedAt, true) => ("contacts.updatedAt.desc", contact::Column::UpdatedAt, |m| {
+                SortValue::Time(m.updated_at)
+            }),
+        };
+    SortKey {
+        name,
+        column,
+        id_column: contact::Column::Id,
+        descending,
+        value,
+        id: |m| m.id,
+    }
+}
+
+/// Search on names, emails and phones (case-insensitive substring).
+pub fn select(
+    scope: &TenantScope,
+    f: Option<&ContactFilter>,
+    search: Option<&str>,
+    deleted: bool,
+) -> Result<Select<contact::Entity>> {
+    let mut q = visible(scope, deleted);
+    if let Some(f) = f {
+        q = q.filter(condition(scope, f, 0)?);
+    }
+    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        let any_of = ContactFilter {
+            or: vec![
+                ContactFilter {
+                    name: Some(StrOp {
+                        contains: Some(s.into()),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+                ContactFilter {
+                    email: Some(StrOp {
+                        contains: Some(s.to_lowercase()),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        let mut cond = condition(scope, &any_of, 0)?;
+        if s.chars().filter(|c| c.is_ascii_digit()).count() >= 3 {
+            let by_phone = ContactFilter {
+                phone: Some(StrOp {
+                    contains: Some(s.into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            };
+            cond = Condition::any().add(cond).add(condition(scope, &by_phone, 0)?);
+        }
+        q = q.filter(cond);
+    }
+    Ok(q)
+}
+
+pub struct ListArgs<'a> {
+    pub filter: Option<&'a ContactFilter>,
+    pub search: Option<&'a str>,
+    pub order: ContactOrder,
+    pub descending: bool,
+    pub deleted: bool,
+}
+
+pub async fn list(
+    cx: &Context,
+    scope: &TenantScope,
+    a: &ListArgs<'_>,
+    page: &PageArgs,
+) -> Result<Page<contact::Model>> {
+    let q = select(scope, a.filter, a.search, a.deleted)?;
+    paginate(&cx.db, scope.workspace_id, q, &sort_key(a.order, a.descending), page).await
+}
+
+pub async fn count(cx: &Context, scope: &TenantScope, a: &ListArgs<'_>) -> Result<i64> {
+    total(&cx.db, select(scope, a.filter, a.search, a.deleted)?).await
+}
+
+/// Visible contacts by id (DataLoader).
+pub async fn by_ids(cx: &Context, scope: &TenantScope, ids: &[Uuid]) -> Result<Vec<contact::Model>> {
+    Ok(visible(scope, false)
+        .filter(contact::Column::Id.is_in(ids.iter().copied()))
+        .all(&cx.db)
+        .await?)
+}
+
+/// Emails of many contacts, primary first (DataLoader).
+pub async fn emails_of(cx: &Context, ws: Uuid, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<contact_email::Model>>> {
+    let rows = contact_email::Entity::find_in(ws)
+        .filter(contact_email::Column::ContactId.is_in(ids.iter().copied()))
+        .order_by_desc(contact_email::Column::IsPrimary)
+        .order_by_asc(contact_email::Column::Id)
+        .all(&cx.db)
+        .await?;
+    let mut map: HashMap<Uuid, Vec<contact_email::Model>> = HashMap::new();
+    for r in rows {
+        map.entry(r.contact_id).or_default().push(r);
+    }
+    Ok(map)
+}
+
+pub async fn phones_of(cx: &Context, ws: Uuid, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<contact_phone::Model>>> {
+    let rows = contact_phone::Entity::find_in(ws)
+        .filter(contact_phone::Column::ContactId.is_in(ids.iter().copied()))
+        .order_by_desc(contact_phone::Column::IsPrimary)
+        .order_by_asc(contact_phone::Column::Id)
+        .all(&cx.db)
+        .await?;
+    let mut map: HashMap<Uuid, Vec<contact_phone::Model>> = HashMap::new();
+    for r in rows {
+        map.entry(r.contact_id).or_default().push(r);
+    }
+    Ok(map)
+}
+
+/// For many contacts, which of them the caller may read private notes of (DataLoader).
+pub async fn private_readable(cx: &Context, scope: &TenantScope, ids: &[Uuid]) -> Result<HashSet<Uuid>> {
+    let rows = note_share::Entity::find_in(scope.workspace_id)
+        .filter(note_share::Column::ContactId.is_in(ids.iter().copied()))
+        .filter(note_share::Column::UserId.eq(scope.user_id))
+        .all(&cx.db)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.contact_id).collect())
+}

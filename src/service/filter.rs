@@ -1,0 +1,196 @@
+//! Filter operators shared by every list (`eq ne in notIn lt lte gt gte contains startsWith
+//! isNull`), turned into SQL conditions. Combinators (`and`, `or`, `not`) live with each
+//! record's own filter.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, LikeExpr, SimpleExpr};
+use sea_orm::{Condition, Value};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+
+/// Text operators. `contains` and `startsWith` ignore case.
+#[derive(Debug, Clone, Default)]
+pub struct StrOp {
+    pub eq: Option<String>,
+    pub ne: Option<String>,
+    pub in_: Option<Vec<String>>,
+    pub not_in: Option<Vec<String>>,
+    pub contains: Option<String>,
+    pub starts_with: Option<String>,
+    pub is_null: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct IdOp {
+    pub eq: Option<Uuid>,
+    pub ne: Option<Uuid>,
+    pub in_: Option<Vec<Uuid>>,
+    pub not_in: Option<Vec<Uuid>>,
+    pub is_null: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TimeOp {
+    pub eq: Option<DateTime<Utc>>,
+    pub lt: Option<DateTime<Utc>>,
+    pub lte: Option<DateTime<Utc>>,
+    pub gt: Option<DateTime<Utc>>,
+    pub gte: Option<DateTime<Utc>>,
+    pub is_null: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct IntOp {
+    pub eq: Option<i64>,
+    pub in_: Option<Vec<i64>>,
+    pub lt: Option<i64>,
+    pub lte: Option<i64>,
+    pub gt: Option<i64>,
+    pub gte: Option<i64>,
+}
+
+const MAX_IN: usize = 500;
+
+fn check_in<T>(field: &str, v: &Option<Vec<T>>) -> Result<()> {
+    if v.as_ref().is_some_and(|v| v.len() > MAX_IN) {
+        return Err(Error::bad_input(
+            field,
+            format!("`in` and `notIn` take at most {MAX_IN} values."),
+        ));
+    }
+    Ok(())
+}
+
+/// `%` and `_` typed by a person are literal characters, not wildcards.
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// `col <op> value` for text. With `lowered`, `col` already holds lowercase text (a
+/// `name_lower` column), so the value is lowercased to match; otherwise `LOWER(col)` is used
+/// for `contains`/`startsWith`.
+pub fn text(field: &str, col: impl IntoColumnRef + Clone, op: &StrOp, lowered: bool) -> Result<Condition> {
+    check_in(field, &op.in_)?;
+    check_in(field, &op.not_in)?;
+    let c = || Expr::col(col.clone());
+    let ci = || -> SimpleExpr {
+        if lowered {
+            Expr::col(col.clone()).into()
+        } else {
+            sea_orm::sea_query::Func::lower(Expr::col(col.clone())).into()
+        }
+    };
+    let mut cond = Condition::all();
+    if let Some(v) = &op.eq {
+        cond = cond.add(c().eq(v.clone()));
+    }
+    if let Some(v) = &op.ne {
+        cond = cond.add(c().ne(v.clone()));
+    }
+    if let Some(v) = &op.in_ {
+        cond = cond.add(c().is_in(v.clone()));
+    }
+    if let Some(v) = &op.not_in {
+        cond = cond.add(c().is_not_in(v.clone()));
+    }
+    if let Some(v) = &op.contains {
+        cond = cond.add(ci().like(LikeExpr::new(format!("%{}%", like_escape(&v.to_lowercase()))).escape('\\')));
+    }
+    if let Some(v) = &op.starts_with {
+        cond = cond.add(ci().like(LikeExpr::new(format!("{}%", like_escape(&v.to_lowercase()))).escape('\\')));
+    }
+    if let Some(n) = op.is_null {
+        cond = cond.add(if n { c().is_null() } else { c().is_not_null() });
+    }
+    Ok(cond)
+}
+
+pub fn id(field: &str, col: impl IntoColumnRef + Clone, op: &IdOp) -> Result<Condition> {
+    check_in(field, &op.in_)?;
+    check_in(field, &op.not_in)?;
+    let c = || Expr::col(col.clone());
+    let mut cond = Condition::all();
+    if let Some(v) = op.eq {
+        cond = cond.add(c().eq(v));
+    }
+    if let Some(v) = op.ne {
+        cond = cond.add(Condition::any().add(c().ne(v)).add(c().is_null()));
+    }
+    if let Some(v) = &op.in_ {
+        cond = cond.add(c().is_in(v.iter().copied()));
+    }
+    if let Some(v) = &op.not_in {
+        cond = cond.add(
+            Condition::any()
+                .add(c().is_not_in(v.iter().copied()))
+                .add(c().is_null()),
+        );
+    }
+    if let Some(n) = op.is_null {
+        cond = cond.add(if n { c().is_null() } else { c().is_not_null() });
+    }
+    Ok(cond)
+}
+
+pub fn time(col: impl IntoColumnRef + Clone, op: &TimeOp) -> Condition {
+    let c = || Expr::col(col.clone());
+    let v = |t: &DateTime<Utc>| Value::from(*t);
+    let mut cond = Condition::all();
+    if let Some(t) = &op.eq {
+        cond = cond.add(c().eq(v(t)));
+    }
+    if let Some(t) = &op.lt {
+        cond = cond.add(c().lt(v(t)));
+    }
+    if let Some(t) = &op.lte {
+        cond = cond.add(c().lte(v(t)));
+    }
+    if let Some(t) = &op.gt {
+        cond = cond.add(c().gt(v(t)));
+    }
+    if let Some(t) = &op.gte {
+        cond = cond.add(c().gte(v(t)));
+    }
+    if let Some(n) = op.is_null {
+        cond = cond.add(if n { c().is_null() } else { c().is_not_null() });
+    }
+    cond
+}
+
+pub fn int(field: &str, col: impl IntoColumnRef + Clone, op: &IntOp) -> Result<Condition> {
+    check_in(field, &op.in_)?;
+    let c = || Expr::col(col.clone());
+    let mut cond = Condition::all();
+    if let Some(v) = op.eq {
+        cond = cond.add(c().eq(v));
+    }
+    if let Some(v) = &op.in_ {
+        cond = cond.add(c().is_in(v.iter().copied()));
+    }
+    for (bound, f) in [(op.lt, 0), (op.lte, 1), (op.gt, 2), (op.gte, 3)] {
+        if let Some(b) = bound {
+            cond = cond.add(match f {
+                0 => c().lt(b),
+                1 => c().lte(b),
+                2 => c().gt(b),
+                _ => c().gte(b),
+            });
+        }
+    }
+    Ok(cond)
+}
+
+/// How deeply `and`/`or`/`not` may nest: deep enough for any screen, shallow enough that a
+/// crafted filter cannot make a huge SQL statement.
+pub const MAX_NESTING: usize = 5;
+
+pub fn check_nesting(depth: usize) -> Result<()> {
+    if depth > MAX_NESTING {
+        return Err(Error::bad_input(
+            "filter",
+            format!("Filters can nest `and`/`or`/`not` at most {MAX_NESTING} levels deep."),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,239 @@
+//! What every CRM record shares: per-workspace numbers, tags, timeline entries and the
+//! data-scope condition on `owner_id`.
+
+use std::collections::HashMap;
+
+use entity::{department, record_counter, record_tag, timeline_entry, user};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use uuid::Uuid;
+
+use crate::domain::text;
+use crate::error::{Error, Result};
+use crate::scope::{DataScope, TenantScope};
+use crate::service::now;
+
+/// The next number for a kind of record (`contact`, `company`, …) in a workspace. The
+/// UPDATE takes the counter row's lock, so concurrent creations get distinct numbers.
+pub async fn next_number<C: ConnectionTrait>(db: &C, ws: Uuid, kind: &str) -> Result<i64> {
+    let bumped = record_counter::Entity::update_in(ws)
+        .filter(record_counter::Column::Kind.eq(kind))
+        .col_expr(
+            record_counter::Column::NextValue,
+            Expr::col(record_counter::Column::NextValue).add(1),
+        )
+        .exec(db)
+        .await?;
+    if bumped.rows_affected == 0 {
+        record_counter::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            workspace_id: Set(ws),
+            kind: Set(kind.into()),
+            next_value: Set(2),
+            created_by: Set(None),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        return Ok(1);
+    }
+    let row = record_counter::Entity::find_in(ws)
+        .filter(record_counter::Column::Kind.eq(kind))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::Internal("record counter vanished".into()))?;
+    Ok(row.next_value - 1)
+}
+
+/// Moves a counter past numbers assigned in bulk (the seed command).
+pub async fn set_counter<C: ConnectionTrait>(db: &C, ws: Uuid, kind: &str, next: i64) -> Result<()> {
+    record_counter::Entity::delete_in(ws)
+        .filter(record_counter::Column::Kind.eq(kind))
+        .exec(db)
+        .await?;
+    record_counter::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        workspace_id: Set(ws),
+        kind: Set(kind.into()),
+        next_value: Set(next),
+        created_by: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Tags as people type them: trimmed, 1–40 characters, deduplicated, at most 50.
+pub fn parse_tags(field: &str, raw: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for t in raw {
+        let t = text::name(field, t, 40)?;
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    if out.len() > 50 {
+        return Err(Error::bad_input(field, "A record can have at most 50 tags."));
+    }
+    Ok(out)
+}
+
+/// Replaces a record's tags.
+pub async fn set_tags<C: ConnectionTrait>(
+    db: &C,
+    ws: Uuid,
+    record_type: &str,
+    record_id: Uuid,
+    tags: &[String],
+) -> Result<()> {
+    record_tag::Entity::delete_in(ws)
+        .filter(record_tag::Column::RecordType.eq(record_type))
+        .filter(record_tag::Column::RecordId.eq(record_id))
+        .exec(db)
+        .await?;
+    if tags.is_empty() {
+        return Ok(());
+    }
+    let rows = tags.iter().map(|t| record_tag::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        workspace_id: Set(ws),
+        record_type: Set(record_type.into()),
+        record_id: Set(record_id),
+        tag: Set(t.clone()),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+    });
+    record_tag::Entity::insert_many(rows).exec(db).await?;
+    Ok(())
+}
+
+/// Tags of many records at once (DataLoaders), sorted.
+pub async fn tags_of<C: ConnectionTrait>(
+    db: &C,
+    ws: Uuid,
+    record_type: &str,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<String>>> {
+    let rows = record_tag::Entity::find_in(ws)
+        .filter(record_tag::Column::RecordType.eq(record_type))
+        .filter(record_tag::Column::RecordId.is_in(ids.iter().copied()))
+        .order_by_asc(record_tag::Column::Tag)
+        .all(db)
+        .await?;
+    let mut map: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for r in rows {
+        map.entry(r.record_id).or_default().push(r.tag);
+    }
+    Ok(map)
+}
+
+/// Appends a timeline entry; call inside the transaction of the change it records.
+pub async fn timeline<C: ConnectionTrait>(
+    db: &C,
+    scope: &TenantScope,
+    record_type: &str,
+    record_id: Uuid,
+    kind: &str,
+    data: serde_json::Value,
+) -> Result<()> {
+    timeline_entry::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        workspace_id: Set(scope.workspace_id),
+        record_type: Set(record_type.into()),
+        record_id: Set(record_id),
+        kind: Set(kind.into()),
+        actor_id: Set((!scope.user_id.is_nil()).then_some(scope.user_id)),
+        occurred_at: Set(now()),
+        data: Set(data.to_string()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Records whose owner the caller may see: everything (admins), owners in the caller's
+/// department subtree plus the caller (managers), or the caller's own (reps).
+pub fn owner_visible<Col: ColumnTrait>(scope: &TenantScope, owner: Col) -> Condition {
+    match &scope.data_scope {
+        DataScope::Workspace => Condition::all(),
+        DataScope::Own => Condition::all().add(owner.eq(scope.user_id)),
+        DataScope::Department { path } => {
+            let team = Query::select()
+                .column((user::Entity, user::Column::Id))
+                .from(user::Entity)
+                .inner_join(
+                    department::Entity,
+                    Expr::col((department::Entity, department::Column::Id))
+                        .equals((user::Entity, user::Column::DepartmentId)),
+                )
+                .and_where(Expr::col((user::Entity, user::Column::WorkspaceId)).eq(scope.workspace_id))
+                .and_where(Expr::col((department::Entity, department::Column::Path)).like(format!("{path}%")))
+                .to_owned();
+            Condition::any()
+                .add(owner.eq(scope.user_id))
+                .add(owner.in_subquery(team))
+        }
+    }
+}
+
+/// Whether the caller may see a record with this owner (for single-record checks in Rust).
+pub async fn may_see_owner<C: ConnectionTrait>(db: &C, scope: &TenantScope, owner: Option<Uuid>) -> Result<bool> {
+    Ok(match &scope.data_scope {
+        DataScope::Workspace => true,
+        DataScope::Own => owner == Some(scope.user_id),
+        DataScope::Department { path } => match owner {
+            None => false,
+            Some(o) if o == scope.user_id => true,
+            Some(o) => {
+                let Some(u) = user::Entity::find_by_id_in(scope.workspace_id, o).one(db).await? else {
+                    return Ok(false);
+                };
+                match u.department_id {
+                    Some(d) => department::Entity::find_by_id_in(scope.workspace_id, d)
+                        .one(db)
+                        .await?
+                        .is_some_and(|d| d.path.starts_with(path.as_str())),
+                    None => false,
+                }
+            }
+        },
+    })
+}
+
+/// The owner of a new or reassigned record: an active user of the workspace. Reps may only
+/// own records themselves.
+pub async fn check_owner<C: ConnectionTrait>(db: &C, scope: &TenantScope, owner: Uuid) -> Result<()> {
+    if owner != scope.user_id && scope.data_scope == DataScope::Own {
+        return Err(Error::Forbidden(
+            "Reps can only own records themselves; ask a manager to assign them.".into(),
+        ));
+    }
+    let u = user::Entity::find_by_id_in(scope.workspace_id, owner)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound("No user with this `ownerId` exists in your workspace.".into()))?;
+    if u.status != crate::domain::role::status::ACTIVE {
+        return Err(Error::bad_input(
+            "ownerId",
+            "Records can only be owned by active users.",
+        ));
+    }
+    if !may_see_owner(db, scope, Some(owner)).await? {
+        return Err(Error::Forbidden(
+            "You can only assign records to people in your own team.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A JSON value for before/after in timeline entries.
+pub fn change<T: serde::Serialize>(from: &T, to: &T) -> serde_json::Value {
+    serde_json::json!({ "from": from, "to": to })
+}
+
+/// An expression for case-insensitive matching of a text column.
+pub fn lower(col: impl sea_orm::sea_query::IntoColumnRef) -> SimpleExpr {
+    sea_orm::sea_query::Func::lower(Expr::col(col)).into()
+}
