@@ -41,8 +41,13 @@ impl App {
                 config.data_dir.display()
             ))
         })?;
-        let db = connect(&config).await?;
+        let mut db = connect(&config).await?;
         Migrator::up(&db, None).await?;
+        let statements = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
 
         let keys = Keys::load(&config)?;
         let store = match &config.redis_url {
@@ -76,6 +81,7 @@ impl App {
             keys,
             queue: queue.clone(),
             limiter,
+            statements,
         });
         let handlers = Arc::new(Handlers {
             cx: cx.clone(),

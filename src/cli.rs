@@ -17,6 +17,12 @@ pub enum Command {
         admin_name: Option<String>,
     },
     DrainJobs,
+    Seed {
+        workspace_name: String,
+        companies: usize,
+        contacts: usize,
+        activities: usize,
+    },
     Help,
 }
 
@@ -29,6 +35,8 @@ USAGE:
     rapport admin create-workspace --name <NAME> --email <ADMIN EMAIL> [--slug <SLUG>] [--admin-name <NAME>]
                                  create a workspace and its first admin; prints a one-time password
     rapport jobs drain           run the workers until every queued job is done, then exit
+    rapport seed [--workspace-name Demo] [--companies 100] [--contacts 1000] [--activities 5000]
+                                 a new workspace full of realistic records; prints an API key
     rapport help                 this text
 
 Configuration comes from rapport.toml and RAPPORT_* variables; see README.md.";
@@ -47,6 +55,22 @@ pub fn parse(args: &[String]) -> Result<Command> {
         ["migrate"] => Ok(Command::Migrate),
         ["jobs", "drain"] => Ok(Command::DrainJobs),
         ["help"] | ["--help"] | ["-h"] => Ok(Command::Help),
+        ["seed", ..] => {
+            let num = |name: &str, default: usize| -> Result<usize> {
+                flag(name)
+                    .map(|v| {
+                        v.parse()
+                            .map_err(|_| Error::Config(format!("{name} takes a whole number")))
+                    })
+                    .unwrap_or(Ok(default))
+            };
+            Ok(Command::Seed {
+                workspace_name: flag("--workspace-name").unwrap_or_else(|| "Demo".into()),
+                companies: num("--companies", 100)?,
+                contacts: num("--contacts", 1000)?,
+                activities: num("--activities", 5000)?,
+            })
+        }
         ["admin", "create-workspace", ..] => {
             let name =
                 flag("--name").ok_or_else(|| Error::Config("admin create-workspace needs --name <NAME>".into()))?;
@@ -96,5 +120,32 @@ pub async fn create_workspace(
         app.config.public_url.trim_end_matches('/'),
         created.admin.email,
     );
+    Ok(())
+}
+
+/// Seeds a workspace and prints how to use it.
+pub async fn seed(
+    app: &App,
+    workspace_name: String,
+    companies: usize,
+    contacts: usize,
+    activities: usize,
+) -> Result<()> {
+    let started = std::time::Instant::now();
+    let input = service::seed::SeedInput {
+        workspace_name,
+        companies,
+        contacts,
+        activities,
+    };
+    let seeded = service::seed::run(&app.cx, input, |p| eprintln!("seed: {p}")).await?;
+    println!("Workspace id: {}", seeded.workspace_id);
+    println!(
+        "Admin: {} / {}",
+        seeded.admin_email,
+        seeded.admin_password.expose_secret()
+    );
+    println!("API key: {}", seeded.api_key.expose_secret());
+    eprintln!("seeded in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }

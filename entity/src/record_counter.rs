@@ -9,7 +9,6 @@ pub struct Model {
     pub workspace_id: Uuid,
     pub kind: String,
     pub next_value: i64,
-    pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

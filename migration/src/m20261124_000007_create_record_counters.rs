@@ -14,6 +14,8 @@ impl MigrationTrait for Migration {
                 .col(uuid(Alias::new("workspace_id")))
                 .col(string(Alias::new("kind")))
                 .col(big_integer(Alias::new("next_value")))
+                .col(timestamp_with_time_zone(Alias::new("created_at")))
+                .col(timestamp_with_time_zone(Alias::new("updated_at")))
                 .foreign_key(
                     ForeignKey::create()
                         .from(Alias::new("record_counters"), Alias::new("workspace_id"))

@@ -13,6 +13,7 @@ pub mod filter;
 pub mod mail_delivery;
 pub mod pagination;
 pub mod records;
+pub mod seed;
 pub mod session;
 pub mod timeline;
 pub mod user;
@@ -33,6 +34,8 @@ pub struct Context {
     pub keys: Keys,
     pub queue: workers::Queue,
     pub limiter: RateLimiter,
+    /// SQL statements this process has run: a cheap counter that the N+1 tests read.
+    pub statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The current time, truncated to microseconds so that values read back from either database

@@ -30,7 +30,6 @@ pub async fn next_number<C: ConnectionTrait>(db: &C, ws: Uuid, kind: &str) -> Re
             workspace_id: Set(ws),
             kind: Set(kind.into()),
             next_value: Set(2),
-            created_by: Set(None),
             ..Default::default()
         }
         .insert(db)
@@ -56,7 +55,6 @@ pub async fn set_counter<C: ConnectionTrait>(db: &C, ws: Uuid, kind: &str, next:
         workspace_id: Set(ws),
         kind: Set(kind.into()),
         next_value: Set(next),
-        created_by: Set(None),
         ..Default::default()
     }
     .insert(db)
