@@ -681,6 +681,8 @@ pub fn condition(scope: &TenantScope, f: &ContactFilter, depth: usize) -> Result
             .cond_where(owner_visible(scope, company::Column::OwnerId))
             .cond_where(companies::condition(scope, cf, depth + 1)?)
             .to_owned();
+        // `IS NOT NULL` first: `not` of a company filter must include contacts without one.
+        c = c.add(Expr::col(col(contact::Column::CompanyId)).is_not_null());
         c = c.add(Expr::col(col(contact::Column::CompanyId)).in_subquery(sub));
     }
     Ok(c)

@@ -82,17 +82,21 @@ pub fn text(field: &str, col: impl IntoColumnRef + Clone, op: &StrOp, lowered: b
         }
     };
     let mut cond = Condition::all();
+    // A positive test on an empty column is false, not unknown, so that `not` of it is true.
+    if op.eq.is_some() || op.in_.is_some() || op.contains.is_some() || op.starts_with.is_some() {
+        cond = cond.add(c().is_not_null());
+    }
     if let Some(v) = &op.eq {
         cond = cond.add(c().eq(v.clone()));
     }
     if let Some(v) = &op.ne {
-        cond = cond.add(c().ne(v.clone()));
+        cond = cond.add(Condition::any().add(c().ne(v.clone())).add(c().is_null()));
     }
     if let Some(v) = &op.in_ {
         cond = cond.add(c().is_in(v.clone()));
     }
     if let Some(v) = &op.not_in {
-        cond = cond.add(c().is_not_in(v.clone()));
+        cond = cond.add(Condition::any().add(c().is_not_in(v.clone())).add(c().is_null()));
     }
     if let Some(v) = &op.contains {
         cond = cond.add(ci().like(LikeExpr::new(format!("%{}%", like_escape(&v.to_lowercase()))).escape('\\')));
@@ -111,6 +115,9 @@ pub fn id(field: &str, col: impl IntoColumnRef + Clone, op: &IdOp) -> Result<Con
     check_in(field, &op.not_in)?;
     let c = || Expr::col(col.clone());
     let mut cond = Condition::all();
+    if op.eq.is_some() || op.in_.is_some() {
+        cond = cond.add(c().is_not_null());
+    }
     if let Some(v) = op.eq {
         cond = cond.add(c().eq(v));
     }

@@ -31,12 +31,17 @@ fn unique_email(tag: &str) -> String {
 
 /// Invites someone, delivers the mail, accepts with the token from the mail.
 pub async fn invite_and_accept(app: &TestApp, t: &Tenant, role: &str) -> Member {
+    invite_and_accept_in(app, t, role, None).await
+}
+
+/// The same, into a department.
+pub async fn invite_and_accept_in(app: &TestApp, t: &Tenant, role: &str, department: Option<&str>) -> Member {
     let email = unique_email(&role.to_lowercase());
     let invited = app
         .gql_ok(
             Some(&t.admin_token),
             INVITE,
-            json!({ "e": email, "n": "New Person", "r": role }),
+            json!({ "e": email, "n": format!("{role} person"), "r": role, "d": department }),
         )
         .await;
     app.drain().await;

@@ -65,7 +65,7 @@ async fn snapshot(app: &TestApp) -> String {
 }
 
 /// An id of the right type that exists nowhere.
-fn unknown(kind: &str) -> String {
+pub fn unknown(kind: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{}", uuid::Uuid::now_v7()))
 }

@@ -10,6 +10,7 @@
 mod support;
 
 mod e2e_auth;
+mod e2e_contact;
 mod e2e_department;
 mod e2e_http;
 mod e2e_invitation;

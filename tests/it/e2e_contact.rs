@@ -1,0 +1,680 @@
+//! Companies, contacts, activities and timelines, as a sales rep and a frontend use them.
+
+use serde_json::{Value, json};
+
+use crate::e2e_invitation::{Member, invite_and_accept_in};
+use crate::support::{Tenant, TestApp};
+
+const CREATE_COMPANY: &str = "mutation($i: CreateCompanyInput!) { createCompany(input: $i) { company { id number name domains tags region tier owner { email } } } }";
+const CREATE_CONTACT: &str =
+    "mutation($i: CreateContactInput!) { createContact(input: $i) { contact { id number name } } }";
+const LOG: &str =
+    "mutation($i: LogActivityInput!) { logActivity(input: $i) { activity { id kind company { name } } } }";
+
+async fn company(app: &TestApp, token: &str, input: Value) -> String {
+    let r = app.gql_ok(Some(token), CREATE_COMPANY, json!({ "i": input })).await;
+    r["createCompany"]["company"]["id"].as_str().unwrap().to_string()
+}
+
+async fn contact(app: &TestApp, token: &str, input: Value) -> String {
+    let r = app.gql_ok(Some(token), CREATE_CONTACT, json!({ "i": input })).await;
+    r["createContact"]["contact"]["id"].as_str().unwrap().to_string()
+}
+
+async fn count_rows(app: &TestApp) -> (usize, usize, usize) {
+    use sea_orm::EntityTrait;
+    let db = &app.cx.db;
+    (
+        entity::company::Entity::find().all(db).await.unwrap().len(),
+        entity::contact::Entity::find().all(db).await.unwrap().len(),
+        entity::contact_email::Entity::find().all(db).await.unwrap().len(),
+    )
+}
+
+#[tokio::test]
+async fn a_contact_with_its_company_emails_phones_tags_activities_and_timeline() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    let acme = company(&app, &t.admin_token, json!({ "name": "Huawei Tech", "domains": ["https://www.Huawei.com/en", "华为.中国"], "region": "华南", "tier": "A", "tags": ["key account", "telecom", "key account"] })).await;
+    let c = app
+        .gql_ok(
+            Some(&t.admin_token),
+            "query($id: ID!) { company(id: $id) { number domains tags tier } }",
+            json!({ "id": acme }),
+        )
+        .await;
+    assert_eq!(c["company"]["domains"], json!(["huawei.com", "xn--siqq7j.xn--fiqs8s"]));
+    assert_eq!(c["company"]["tags"], json!(["key account", "telecom"]));
+    assert_eq!(c["company"]["number"], 1);
+
+    let li = contact(
+        &app,
+        &t.admin_token,
+        json!({
+            "name": "Li Wei", "title": "CTO", "companyId": acme,
+            "emails": [{ "email": "li.wei@huawei.com" }, { "email": "Wei.Li@Gmail.com", "primary": true }],
+            "phones": [{ "phone": "+86 138-0013-8000" }],
+            "tags": ["decision maker"], "publicNotes": "Met at MWC", "semiPublicNotes": "Loves hiking"
+        }),
+    )
+    .await;
+    app.gql_ok(
+        Some(&t.admin_token),
+        LOG,
+        json!({ "i": { "kind": "call", "subject": "Intro call", "contactId": li, "durationMinutes": 20 } }),
+    )
+    .await;
+    let visit = app
+        .gql_ok(
+            Some(&t.admin_token),
+            LOG,
+            json!({ "i": { "kind": "visit", "subject": "Site visit", "contactId": li, "latitude": 22.54, "longitude": 114.06, "checkInAt": "2026-11-20T09:00:00Z", "checkOutAt": "2026-11-20T10:30:00Z", "occurredAt": "2026-11-20T09:00:00Z" } }),
+        )
+        .await;
+    assert_eq!(
+        visit["logActivity"]["activity"]["company"]["name"], "Huawei Tech",
+        "a contact's activity is also the company's"
+    );
+
+    let q = "query($id: ID!) { contact(id: $id) { number name title company { name } emails { email primary } primaryEmail phones { phone primary } tags owner { email }
+        publicNotes semiPublicNotes lastActivity { kind subject } activities(first: 10) { totalCount edges { node { kind } } }
+        timeline(first: 10) { totalCount edges { node { kind actor { email } data } } } } }";
+    let r = app.gql_ok(Some(&t.admin_token), q, json!({ "id": li })).await;
+    let c = &r["contact"];
+    assert_eq!(c["company"]["name"], "Huawei Tech");
+    assert_eq!(c["primaryEmail"], "Wei.Li@Gmail.com");
+    assert_eq!(c["emails"].as_array().unwrap().len(), 2);
+    assert_eq!(c["phones"][0]["primary"], true);
+    assert_eq!(c["owner"]["email"], t.admin_email.as_str());
+    assert_eq!(
+        c["lastActivity"]["subject"], "Intro call",
+        "the most recent by occurredAt"
+    );
+    assert_eq!(c["activities"]["totalCount"], 2);
+    let kinds: Vec<&str> = c["timeline"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["activity_logged", "activity_logged", "created"]);
+
+    // A change is recorded with before and after.
+    app.gql_ok(
+        Some(&t.admin_token),
+        "mutation($id: ID!) { updateContact(input: { id: $id, title: \"CEO\" }) { contact { title } } }",
+        json!({ "id": li }),
+    )
+    .await;
+    let r = app
+        .gql_ok(
+            Some(&t.admin_token),
+            "query($id: ID!) { contact(id: $id) { title timeline(first: 1) { edges { node { kind data } } } } }",
+            json!({ "id": li }),
+        )
+        .await;
+    assert_eq!(r["contact"]["title"], "CEO");
+    let entry = &r["contact"]["timeline"]["edges"][0]["node"];
+    assert_eq!(entry["kind"], "updated");
+    assert_eq!(entry["data"]["changes"]["title"], json!({ "from": "CTO", "to": "CEO" }));
+
+    // The company's timeline and its people.
+    let r = app.gql_ok(Some(&t.admin_token), "query($id: ID!) { company(id: $id) { contacts { totalCount } activities { totalCount } timeline { edges { node { kind } } } } }", json!({ "id": acme })).await;
+    assert_eq!(r["company"]["contacts"]["totalCount"], 1);
+    assert_eq!(r["company"]["activities"]["totalCount"], 2);
+    assert!(
+        r["company"]["timeline"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["node"]["kind"] == "contact_added")
+    );
+}
+
+#[tokio::test]
+async fn duplicates_are_conflicts_that_name_the_existing_record() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    company(&app, &t.admin_token, json!({ "name": "Acme", "domains": ["acme.com"] })).await;
+    let err = app
+        .gql_err(
+            Some(&t.admin_token),
+            CREATE_COMPANY,
+            json!({ "i": { "name": "ACME Corp", "domains": ["WWW.ACME.COM"] } }),
+            "CONFLICT",
+        )
+        .await;
+    assert!(err["message"].as_str().unwrap().contains("Acme (#1)"), "{err:#}");
+    // Explicitly allowed.
+    app.gql_ok(
+        Some(&t.admin_token),
+        CREATE_COMPANY,
+        json!({ "i": { "name": "ACME Corp", "domains": ["acme.com"], "allowDuplicate": true } }),
+    )
+    .await;
+
+    contact(
+        &app,
+        &t.admin_token,
+        json!({ "name": "Li Wei", "emails": [{ "email": "li@acme.com" }] }),
+    )
+    .await;
+    let err = app
+        .gql_err(
+            Some(&t.admin_token),
+            CREATE_CONTACT,
+            json!({ "i": { "name": "Wei Li", "emails": [{ "email": " LI@ACME.COM " }] } }),
+            "CONFLICT",
+        )
+        .await;
+    assert!(err["message"].as_str().unwrap().contains("Li Wei (#1)"), "{err:#}");
+    let before = count_rows(&app).await;
+    assert_eq!(before.1, 1, "the refused contact was not written");
+    contact(
+        &app,
+        &t.admin_token,
+        json!({ "name": "Wei Li", "emails": [{ "email": "li@acme.com" }], "allowDuplicate": true }),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn bad_input_names_the_field_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    let before = count_rows(&app).await;
+    let cases = [
+        (
+            CREATE_CONTACT,
+            json!({ "name": "X", "emails": [{ "email": "not-an-email" }] }),
+            "BAD_USER_INPUT",
+            "emails[0]",
+        ),
+        (
+            CREATE_CONTACT,
+            json!({ "name": "X", "phones": [{ "phone": "call me maybe" }] }),
+            "BAD_USER_INPUT",
+            "phones[0]",
+        ),
+        (CREATE_CONTACT, json!({ "name": "   " }), "BAD_USER_INPUT", "name"),
+        (
+            CREATE_CONTACT,
+            json!({ "name": "X", "emails": [{ "email": "a@b.co", "primary": true }, { "email": "c@d.co", "primary": true }] }),
+            "BAD_USER_INPUT",
+            "emails",
+        ),
+        (
+            CREATE_CONTACT,
+            json!({ "name": "X", "companyId": "bm9wZQ" }),
+            "BAD_USER_INPUT",
+            "companyId",
+        ),
+        (
+            CREATE_COMPANY,
+            json!({ "name": "X", "domains": ["not a domain"] }),
+            "BAD_USER_INPUT",
+            "domains",
+        ),
+    ];
+    for (q, input, code, field) in cases {
+        let err = app.gql_err(Some(&t.admin_token), q, json!({ "i": input }), code).await;
+        assert_eq!(err["extensions"]["field"], field, "{err:#}");
+    }
+    // An unknown company id of the right type.
+    let unknown = crate::e2e_tenancy::unknown("Company");
+    app.gql_err(
+        Some(&t.admin_token),
+        CREATE_CONTACT,
+        json!({ "i": { "name": "X", "companyId": unknown } }),
+        "NOT_FOUND",
+    )
+    .await;
+    app.gql_err(
+        Some(&t.admin_token),
+        LOG,
+        json!({ "i": { "kind": "fax", "subject": "x", "companyId": unknown } }),
+        "BAD_USER_INPUT",
+    )
+    .await;
+    app.gql_err(
+        Some(&t.admin_token),
+        LOG,
+        json!({ "i": { "kind": "call", "subject": "nobody" } }),
+        "BAD_USER_INPUT",
+    )
+    .await;
+    assert_eq!(count_rows(&app).await, before);
+}
+
+#[tokio::test]
+async fn filters_across_relations_search_and_ordering() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    let east = company(
+        &app,
+        &t.admin_token,
+        json!({ "name": "East Co", "region": "华东", "industry": "Retail" }),
+    )
+    .await;
+    let west = company(
+        &app,
+        &t.admin_token,
+        json!({ "name": "West Co", "region": "西南", "industry": "Energy" }),
+    )
+    .await;
+    contact(
+        &app,
+        &t.admin_token,
+        json!({ "name": "Ann East", "companyId": east, "tags": ["vip"], "emails": [{ "email": "ann@east.co" }] }),
+    )
+    .await;
+    contact(
+        &app,
+        &t.admin_token,
+        json!({ "name": "Bob East", "companyId": east, "phones": [{ "phone": "+86 21 5555 0101" }] }),
+    )
+    .await;
+    contact(
+        &app,
+        &t.admin_token,
+        json!({ "name": "Cid West", "companyId": west, "tags": ["vip"] }),
+    )
+    .await;
+    contact(&app, &t.admin_token, json!({ "name": "Dee Nowhere 100%_off" })).await;
+
+    let names = |v: &Value| -> Vec<String> {
+        v["contacts"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    const Q: &str = "query($f: ContactFilter, $s: String, $o: [RecordOrderBy!]) { contacts(filter: $f, search: $s, orderBy: $o) { totalCount edges { node { name } } } }";
+    let run = |f: Value, s: Value, o: Value| {
+        let app = &app;
+        let tok = t.admin_token.clone();
+        async move { app.gql_ok(Some(&tok), Q, json!({ "f": f, "s": s, "o": o })).await }
+    };
+    // Across the relation: contacts at companies in 华东.
+    let r = run(
+        json!({ "company": { "region": { "eq": "华东" } } }),
+        Value::Null,
+        Value::Null,
+    )
+    .await;
+    assert_eq!(names(&r), ["Ann East", "Bob East"]);
+    assert_eq!(r["contacts"]["totalCount"], 2);
+    // or / not / tags.
+    let r = run(json!({ "or": [{ "tag": { "eq": "vip" } }, { "name": { "startsWith": "dee" } }], "not": { "company": { "industry": { "eq": "Energy" } } } }), Value::Null, Value::Null).await;
+    assert_eq!(names(&r), ["Ann East", "Dee Nowhere 100%_off"]);
+    // % and _ are literal in contains.
+    let r = run(json!({ "name": { "contains": "0%_" } }), Value::Null, Value::Null).await;
+    assert_eq!(names(&r), ["Dee Nowhere 100%_off"]);
+    let r = run(json!({ "name": { "contains": "%" } }), Value::Null, Value::Null).await;
+    assert_eq!(names(&r).len(), 1);
+    // Search in names, emails and phones.
+    assert_eq!(
+        names(&run(Value::Null, json!("ANN@EAST"), Value::Null).await),
+        ["Ann East"]
+    );
+    assert_eq!(
+        names(&run(Value::Null, json!("5555 0101"), Value::Null).await),
+        ["Bob East"]
+    );
+    assert_eq!(names(&run(Value::Null, json!("west"), Value::Null).await), ["Cid West"]);
+    // Ordering with a direction.
+    let r = run(
+        Value::Null,
+        Value::Null,
+        json!([{ "field": "NUMBER", "direction": "DESC" }]),
+    )
+    .await;
+    assert_eq!(names(&r)[0], "Dee Nowhere 100%_off");
+    // Companies: filter by domain-less fields and order.
+    let r = app.gql_ok(Some(&t.admin_token), "{ companies(filter: { industry: { in: [\"Retail\", \"Energy\"] } }, orderBy: [{ field: NAME, direction: DESC }]) { totalCount edges { node { name } } } }", json!({})).await;
+    assert_eq!(r["companies"]["edges"][0]["node"]["name"], "West Co");
+    // Too deep a filter is refused.
+    let mut deep = json!({ "name": { "eq": "x" } });
+    for _ in 0..7 {
+        deep = json!({ "not": deep });
+    }
+    let err = app
+        .gql_err(Some(&t.admin_token), Q, json!({ "f": deep }), "BAD_USER_INPUT")
+        .await;
+    assert_eq!(err["extensions"]["field"], "filter");
+}
+
+struct Team {
+    t: Tenant,
+    manager: Member,
+    rep_north: Member,
+    rep_support: Member,
+}
+
+/// Sales ⊃ North; Support. A manager in Sales, a rep in North, a rep in Support.
+async fn team(app: &TestApp) -> Team {
+    let t = app.tenant("Acme").await;
+    let mk = |name: &str, parent: Option<String>| {
+        let tok = t.admin_token.clone();
+        let name = name.to_string();
+        async move {
+            let r = app.gql_ok(Some(&tok), "mutation($n: String!, $p: ID) { createDepartment(input: { name: $n, parentId: $p }) { department { id } } }", json!({ "n": name, "p": parent })).await;
+            r["createDepartment"]["department"]["id"].as_str().unwrap().to_string()
+        }
+    };
+    let sales = mk("Sales", None).await;
+    let north = mk("North", Some(sales.clone())).await;
+    let support = mk("Support", None).await;
+    let manager = invite_and_accept_in(app, &t, "MANAGER", Some(&sales)).await;
+    let rep_north = invite_and_accept_in(app, &t, "REP", Some(&north)).await;
+    let rep_support = invite_and_accept_in(app, &t, "REP", Some(&support)).await;
+    Team {
+        t,
+        manager,
+        rep_north,
+        rep_support,
+    }
+}
+
+#[tokio::test]
+async fn data_scope_follows_role_and_department_tree() {
+    let app = TestApp::spawn().await;
+    let team = team(&app).await;
+    let mine_north = contact(&app, &team.rep_north.token, json!({ "name": "North Lead" })).await;
+    let mine_support = contact(&app, &team.rep_support.token, json!({ "name": "Support Lead" })).await;
+    let mine_mgr = contact(&app, &team.manager.token, json!({ "name": "Manager Lead" })).await;
+    app.gql_ok(
+        Some(&team.rep_north.token),
+        LOG,
+        json!({ "i": { "kind": "call", "subject": "x", "contactId": mine_north } }),
+    )
+    .await;
+
+    let visible = |token: String| {
+        let app = &app;
+        async move {
+            let r = app
+                .gql_ok(
+                    Some(&token),
+                    "{ contacts { totalCount edges { node { name } } } }",
+                    json!({}),
+                )
+                .await;
+            let mut n: Vec<String> = r["contacts"]["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["node"]["name"].as_str().unwrap().to_string())
+                .collect();
+            n.sort();
+            (r["contacts"]["totalCount"].as_i64().unwrap(), n)
+        }
+    };
+    assert_eq!(visible(team.t.admin_token.clone()).await.0, 3);
+    assert_eq!(
+        visible(team.manager.token.clone()).await.1,
+        ["Manager Lead", "North Lead"]
+    );
+    assert_eq!(visible(team.rep_north.token.clone()).await.1, ["North Lead"]);
+    assert_eq!(visible(team.rep_support.token.clone()).await.1, ["Support Lead"]);
+
+    // Outside the scope a record answers like an unknown one, for reads and writes alike.
+    let q = "query($id: ID!) { contact(id: $id) { name } }";
+    app.gql_err(
+        Some(&team.rep_north.token),
+        q,
+        json!({ "id": mine_support }),
+        "NOT_FOUND",
+    )
+    .await;
+    app.gql_err(Some(&team.manager.token), q, json!({ "id": mine_support }), "NOT_FOUND")
+        .await;
+    app.gql_ok(Some(&team.manager.token), q, json!({ "id": mine_north }))
+        .await;
+    app.gql_err(
+        Some(&team.rep_north.token),
+        "mutation($id: ID!) { updateContact(input: { id: $id, name: \"Hijack\" }) { contact { id } } }",
+        json!({ "id": mine_mgr }),
+        "NOT_FOUND",
+    )
+    .await;
+    app.gql_err(
+        Some(&team.rep_support.token),
+        LOG,
+        json!({ "i": { "kind": "call", "subject": "x", "contactId": mine_north } }),
+        "NOT_FOUND",
+    )
+    .await;
+    // A rep cannot hand records to someone else; a manager can, within the team.
+    app.gql_err(
+        Some(&team.rep_north.token),
+        "mutation($ids: [ID!]!, $o: ID!) { reassignContacts(input: { ids: $ids, ownerId: $o }) { contacts { id } } }",
+        json!({ "ids": [mine_north], "o": team.manager.id }),
+        "FORBIDDEN",
+    )
+    .await;
+    let r = app
+        .gql_ok(
+            Some(&team.manager.token),
+            "mutation($ids: [ID!]!, $o: ID!) { reassignContacts(input: { ids: $ids, ownerId: $o }) { contacts { owner { email } } } }",
+            json!({ "ids": [mine_north], "o": team.manager.id }),
+        )
+        .await;
+    assert_eq!(
+        r["reassignContacts"]["contacts"][0]["owner"]["email"],
+        team.manager.email.as_str()
+    );
+    assert_eq!(
+        visible(team.rep_north.token.clone()).await.0,
+        0,
+        "reassigned away from the rep"
+    );
+    // Relations respect the scope too: the manager's view of the rep's activity.
+    let r = app
+        .gql_ok(
+            Some(&team.manager.token),
+            "query($id: ID!) { contact(id: $id) { activities { totalCount } lastActivity { subject } } }",
+            json!({ "id": mine_north }),
+        )
+        .await;
+    assert_eq!(r["contact"]["activities"]["totalCount"], 1);
+}
+
+#[tokio::test]
+async fn private_notes_reach_only_the_owner_and_those_they_share_with() {
+    let app = TestApp::spawn().await;
+    let team = team(&app).await;
+    let secret = "Going through a divorce; avoid Friday calls";
+    let c = contact(
+        &app,
+        &team.rep_north.token,
+        json!({ "name": "Confidant", "privateNotes": secret, "semiPublicNotes": "Plays golf" }),
+    )
+    .await;
+    const Q: &str = "query($id: ID!) { contact(id: $id) { privateNotes semiPublicNotes canReadPrivateNotes timeline { edges { node { data } } } } }";
+    let owner = app.gql_ok(Some(&team.rep_north.token), Q, json!({ "id": c })).await;
+    assert_eq!(owner["contact"]["privateNotes"], secret);
+    for token in [&team.manager.token, &team.t.admin_token] {
+        let other = app.gql_ok(Some(token), Q, json!({ "id": c })).await;
+        assert!(other["contact"]["privateNotes"].is_null(), "{other:#}");
+        assert_eq!(other["contact"]["semiPublicNotes"], "Plays golf");
+        assert_eq!(other["contact"]["canReadPrivateNotes"], false);
+        assert!(
+            !other.to_string().contains("divorce"),
+            "no path leaks the private notes: {other:#}"
+        );
+        // Nor can they be found by searching or filtering.
+        let found = app
+            .gql_ok(
+                Some(token),
+                "{ contacts(search: \"divorce\") { totalCount } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(found["contacts"]["totalCount"], 0);
+        app.gql_err(
+            Some(token),
+            "mutation($id: ID!) { updateContact(input: { id: $id, privateNotes: \"x\" }) { contact { id } } }",
+            json!({ "id": c }),
+            "FORBIDDEN",
+        )
+        .await;
+    }
+    // Only the owner shares.
+    app.gql_err(
+        Some(&team.t.admin_token),
+        "mutation($c: ID!, $u: ID!) { sharePrivateNotes(input: { contactId: $c, userId: $u }) { contact { id } } }",
+        json!({ "c": c, "u": team.manager.id }),
+        "FORBIDDEN",
+    )
+    .await;
+    app.gql_ok(
+        Some(&team.rep_north.token),
+        "mutation($c: ID!, $u: ID!) { sharePrivateNotes(input: { contactId: $c, userId: $u }) { contact { id } } }",
+        json!({ "c": c, "u": team.manager.id }),
+    )
+    .await;
+    let shared = app.gql_ok(Some(&team.manager.token), Q, json!({ "id": c })).await;
+    assert_eq!(shared["contact"]["privateNotes"], secret);
+    let admin = app.gql_ok(Some(&team.t.admin_token), Q, json!({ "id": c })).await;
+    assert!(admin["contact"]["privateNotes"].is_null());
+}
+
+#[tokio::test]
+async fn a_page_of_50_costs_the_same_statements_as_a_page_of_5() {
+    use std::sync::atomic::Ordering;
+    let app = TestApp::spawn().await;
+    let seeded = rapport::service::seed::run(
+        &app.cx,
+        rapport::service::seed::SeedInput {
+            workspace_name: "Seed".into(),
+            companies: 20,
+            contacts: 60,
+            activities: 300,
+        },
+        |_| {},
+    )
+    .await
+    .unwrap();
+    use secrecy::ExposeSecret;
+    let key = seeded.api_key.expose_secret().to_string();
+    let q = "query($n: Int!) { contacts(first: $n) { edges { node { name company { name domains tags } owner { name department { name } } primaryEmail phones { phone } tags lastActivity { kind occurredAt } } } } }";
+    app.gql_ok(Some(&key), q, json!({ "n": 1 })).await; // warm-up (token last-use stamp)
+    // DataLoaders batch what arrives within a 1 ms window; on a loaded machine a batch can
+    // be cut in two. The fewest statements over three runs is the page's real cost, and an
+    // N+1 would show in every run.
+    let mut costs = Vec::new();
+    for n in [5, 50] {
+        let mut runs = Vec::new();
+        for _ in 0..3 {
+            let before = app.cx.statements.load(Ordering::SeqCst);
+            let r = app.gql_ok(Some(&key), q, json!({ "n": n })).await;
+            assert_eq!(r["contacts"]["edges"].as_array().unwrap().len(), n as usize);
+            runs.push(app.cx.statements.load(Ordering::SeqCst) - before);
+        }
+        assert!(runs.iter().all(|c| *c < 25), "{n} contacts cost {runs:?} statements");
+        costs.push(*runs.iter().min().unwrap());
+    }
+    assert_eq!(costs[0], costs[1], "statements for 5 vs 50 contacts: {costs:?}");
+    assert!(costs[0] <= 12, "a page costs {} statements", costs[0]);
+}
+
+#[tokio::test]
+async fn delete_restore_and_foreign_ids() {
+    let app = TestApp::spawn().await;
+    let a = app.tenant("Acme").await;
+    let b = app.tenant("Acme").await;
+    let theirs_company = company(&app, &b.admin_token, json!({ "name": "Their Co" })).await;
+    let theirs = contact(
+        &app,
+        &b.admin_token,
+        json!({ "name": "Their Person", "companyId": theirs_company }),
+    )
+    .await;
+    let mine = contact(&app, &a.admin_token, json!({ "name": "My Person" })).await;
+
+    for (q, id) in [
+        ("query($id: ID!) { contact(id: $id) { name } }", &theirs),
+        ("query($id: ID!) { company(id: $id) { name } }", &theirs_company),
+        ("query($id: ID!) { node(id: $id) { id } }", &theirs),
+        (
+            "mutation($id: ID!) { deleteContact(input: { id: $id }) { contact { id } } }",
+            &theirs,
+        ),
+        (
+            "mutation($id: ID!) { updateCompany(input: { id: $id, name: \"X\" }) { company { id } } }",
+            &theirs_company,
+        ),
+    ] {
+        app.gql_err(Some(&a.admin_token), q, json!({ "id": id }), "NOT_FOUND")
+            .await;
+    }
+    app.gql_err(
+        Some(&a.admin_token),
+        "mutation($id: ID!, $c: ID!) { updateContact(input: { id: $id, companyId: $c }) { contact { id } } }",
+        json!({ "id": mine, "c": theirs_company }),
+        "NOT_FOUND",
+    )
+    .await;
+    app.gql_err(
+        Some(&a.admin_token),
+        LOG,
+        json!({ "i": { "kind": "call", "subject": "x", "contactId": theirs } }),
+        "NOT_FOUND",
+    )
+    .await;
+    let r = app
+        .gql_ok(
+            Some(&b.admin_token),
+            "query($id: ID!) { contact(id: $id) { name company { name } timeline { totalCount } } }",
+            json!({ "id": theirs }),
+        )
+        .await;
+    assert_eq!(
+        r["contact"]["timeline"]["totalCount"], 1,
+        "untouched by the other workspace"
+    );
+
+    app.gql_ok(
+        Some(&a.admin_token),
+        "mutation($id: ID!) { deleteContact(input: { id: $id }) { contact { deletedAt } } }",
+        json!({ "id": mine }),
+    )
+    .await;
+    app.gql_err(
+        Some(&a.admin_token),
+        "query($id: ID!) { contact(id: $id) { name } }",
+        json!({ "id": mine }),
+        "NOT_FOUND",
+    )
+    .await;
+    let bin = app
+        .gql_ok(
+            Some(&a.admin_token),
+            "{ contacts(deleted: true) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(bin["contacts"]["totalCount"], 1);
+    app.gql_ok(
+        Some(&a.admin_token),
+        "mutation($id: ID!) { restoreContact(input: { id: $id }) { contact { deletedAt } } }",
+        json!({ "id": mine }),
+    )
+    .await;
+    let r = app
+        .gql_ok(
+            Some(&a.admin_token),
+            "query($id: ID!) { contact(id: $id) { timeline { edges { node { kind } } } } }",
+            json!({ "id": mine }),
+        )
+        .await;
+    let kinds: Vec<&str> = r["contact"]["timeline"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["restored", "deleted", "created"]);
+}
