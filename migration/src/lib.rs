@@ -23,6 +23,13 @@ mod m20261124_000013_create_record_tags;
 mod m20261124_000014_create_activities;
 mod m20261124_000015_create_timeline_entries;
 mod m20261124_000016_create_note_shares;
+mod m20261124_000017_create_pipelines;
+mod m20261124_000018_create_pipeline_stages;
+mod m20261124_000019_create_opportunities;
+mod m20261124_000020_create_opportunity_contacts;
+mod m20261124_000021_create_stage_changes;
+mod m20261124_000022_create_tasks;
+mod m20261124_000023_create_leads;
 
 pub struct Migrator;
 
@@ -46,6 +53,13 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000014_create_activities::Migration),
             Box::new(m20261124_000015_create_timeline_entries::Migration),
             Box::new(m20261124_000016_create_note_shares::Migration),
+            Box::new(m20261124_000017_create_pipelines::Migration),
+            Box::new(m20261124_000018_create_pipeline_stages::Migration),
+            Box::new(m20261124_000019_create_opportunities::Migration),
+            Box::new(m20261124_000020_create_opportunity_contacts::Migration),
+            Box::new(m20261124_000021_create_stage_changes::Migration),
+            Box::new(m20261124_000022_create_tasks::Migration),
+            Box::new(m20261124_000023_create_leads::Migration),
         ]
     }
 }

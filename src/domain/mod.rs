@@ -5,6 +5,7 @@ pub mod activity;
 pub mod department;
 pub mod domain_name;
 pub mod email;
+pub mod money;
 pub mod password;
 pub mod phone;
 pub mod role;

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{activity, company, contact, contact_email, contact_phone, department, user};
+use entity::{
+    activity, company, contact, contact_email, contact_phone, department, opportunity_contact, pipeline_stage, user,
+};
 use uuid::Uuid;
 
 use crate::scope::TenantScope;
@@ -160,6 +162,45 @@ impl Loader<Uuid> for SharedNotes {
     }
 }
 
+/// Pipeline stages by id, stages of a pipeline, contacts of a deal.
+pub struct Stages(Arc<Context>, Uuid);
+pub struct PipelineStages(Arc<Context>, Uuid);
+pub struct DealContacts(Arc<Context>, Uuid);
+
+impl Loader<Uuid> for Stages {
+    type Value = pipeline_stage::Model;
+    type Error = Arc<crate::Error>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = service::pipeline::stages_by_ids(&self.0, self.1, keys)
+            .await
+            .map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+    }
+}
+
+impl Loader<Uuid> for PipelineStages {
+    type Value = Vec<pipeline_stage::Model>;
+    type Error = Arc<crate::Error>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        service::pipeline::stages_of(&self.0, self.1, keys)
+            .await
+            .map_err(Arc::new)
+    }
+}
+
+impl Loader<Uuid> for DealContacts {
+    type Value = Vec<opportunity_contact::Model>;
+    type Error = Arc<crate::Error>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        service::opportunity::contacts_of(&self.0, self.1, keys)
+            .await
+            .map_err(Arc::new)
+    }
+}
+
 /// All loaders of one request.
 pub struct Loaders {
     pub departments: DataLoader<DepartmentLoader>,
@@ -173,6 +214,9 @@ pub struct Loaders {
     pub contact_tags: DataLoader<Tags>,
     pub company_tags: DataLoader<Tags>,
     pub shared_notes: DataLoader<SharedNotes>,
+    pub stages: DataLoader<Stages>,
+    pub pipeline_stages: DataLoader<PipelineStages>,
+    pub deal_contacts: DataLoader<DealContacts>,
 }
 
 impl Loaders {
@@ -213,7 +257,10 @@ impl Loaders {
             last_activity: DataLoader::new(LastActivity(cx.clone(), ws), tokio::spawn),
             contact_tags: DataLoader::new(Tags(cx.clone(), ws, service::contact::RECORD), tokio::spawn),
             company_tags: DataLoader::new(Tags(cx.clone(), ws, service::company::RECORD), tokio::spawn),
-            shared_notes: DataLoader::new(SharedNotes(cx, scope.clone()), tokio::spawn),
+            shared_notes: DataLoader::new(SharedNotes(cx.clone(), scope.clone()), tokio::spawn),
+            stages: DataLoader::new(Stages(cx.clone(), ws), tokio::spawn),
+            pipeline_stages: DataLoader::new(PipelineStages(cx.clone(), ws), tokio::spawn),
+            deal_contacts: DataLoader::new(DealContacts(cx, ws), tokio::spawn),
         }
     }
 }

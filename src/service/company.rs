@@ -145,17 +145,24 @@ pub fn visible(scope: &TenantScope, deleted: bool) -> Select<company::Entity> {
 }
 
 pub async fn create(cx: &Context, scope: &TenantScope, input: CompanyInput) -> Result<company::Model> {
+    let txn = cx.db.begin().await?;
+    let row = create_in(&txn, scope, input).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// The same, inside the caller's transaction.
+pub async fn create_in<C: ConnectionTrait>(db: &C, scope: &TenantScope, input: CompanyInput) -> Result<company::Model> {
     let name = text::name("name", &input.name, 200)?;
     let domains = parse_domains(&input.domains)?;
     let tags = parse_tags("tags", &input.tags)?;
     let owner = input.owner_id.unwrap_or(scope.user_id);
-    let txn = cx.db.begin().await?;
-    check_owner(&txn, scope, owner).await?;
+    check_owner(db, scope, owner).await?;
     if !input.allow_duplicate {
-        check_domains(&txn, scope.workspace_id, &domains, None).await?;
+        check_domains(db, scope.workspace_id, &domains, None).await?;
     }
     let id = Uuid::now_v7();
-    let number = records::next_number(&txn, scope.workspace_id, RECORD).await?;
+    let number = records::next_number(db, scope.workspace_id, RECORD).await?;
     let row = company::ActiveModel {
         id: Set(id),
         workspace_id: Set(scope.workspace_id),
@@ -173,7 +180,7 @@ pub async fn create(cx: &Context, scope: &TenantScope, input: CompanyInput) -> R
         created_by: Set(Some(scope.user_id)),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(db)
     .await?;
     if input.allow_duplicate {
         // A deliberate duplicate shares the domain with the first company; only one row may
@@ -181,20 +188,20 @@ pub async fn create(cx: &Context, scope: &TenantScope, input: CompanyInput) -> R
         let free: Vec<String> = {
             let taken: Vec<String> = company_domain::Entity::find_in(scope.workspace_id)
                 .filter(company_domain::Column::Domain.is_in(domains.iter().cloned()))
-                .all(&txn)
+                .all(db)
                 .await?
                 .into_iter()
                 .map(|d| d.domain)
                 .collect();
             domains.iter().filter(|d| !taken.contains(d)).cloned().collect()
         };
-        set_domains(&txn, scope.workspace_id, id, &free).await?;
+        set_domains(db, scope.workspace_id, id, &free).await?;
     } else {
-        set_domains(&txn, scope.workspace_id, id, &domains).await?;
+        set_domains(db, scope.workspace_id, id, &domains).await?;
     }
-    set_tags(&txn, scope.workspace_id, RECORD, id, &tags).await?;
+    set_tags(db, scope.workspace_id, RECORD, id, &tags).await?;
     timeline(
-        &txn,
+        db,
         scope,
         RECORD,
         id,
@@ -202,7 +209,6 @@ pub async fn create(cx: &Context, scope: &TenantScope, input: CompanyInput) -> R
         json!({ "name": row.name, "domains": domains }),
     )
     .await?;
-    txn.commit().await?;
     Ok(row)
 }
 

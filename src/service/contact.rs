@@ -262,24 +262,31 @@ pub async fn get_by_number(cx: &Context, scope: &TenantScope, number: i64) -> Re
 }
 
 pub async fn create(cx: &Context, scope: &TenantScope, input: ContactInput) -> Result<contact::Model> {
+    let txn = cx.db.begin().await?;
+    let row = create_in(&txn, scope, input).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// The same, inside the caller's transaction.
+pub async fn create_in<C: ConnectionTrait>(db: &C, scope: &TenantScope, input: ContactInput) -> Result<contact::Model> {
     let name = text::name("name", &input.name, 200)?;
     let emails = parse_emails(&input.emails)?;
     let phones = parse_phones(&input.phones)?;
     let tags = parse_tags("tags", &input.tags)?;
     let owner = input.owner_id.unwrap_or(scope.user_id);
-    let txn = cx.db.begin().await?;
-    check_owner(&txn, scope, owner).await?;
+    check_owner(db, scope, owner).await?;
     if let Some(c) = input.company_id {
-        companies::get_visible(&txn, scope, c, "companyId").await?;
+        companies::get_visible(db, scope, c, "companyId").await?;
     }
     if let Some(r) = input.referred_by_id {
-        get_visible(&txn, scope, r, "referredById").await?;
+        get_visible(db, scope, r, "referredById").await?;
     }
     if !input.allow_duplicate {
-        check_emails(&txn, scope.workspace_id, &emails, None).await?;
+        check_emails(db, scope.workspace_id, &emails, None).await?;
     }
     let id = Uuid::now_v7();
-    let number = records::next_number(&txn, scope.workspace_id, RECORD).await?;
+    let number = records::next_number(db, scope.workspace_id, RECORD).await?;
     let row = contact::ActiveModel {
         id: Set(id),
         workspace_id: Set(scope.workspace_id),
@@ -297,15 +304,15 @@ pub async fn create(cx: &Context, scope: &TenantScope, input: ContactInput) -> R
         created_by: Set(Some(scope.user_id)),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(db)
     .await?;
-    set_emails(&txn, scope.workspace_id, id, &emails).await?;
-    set_phones(&txn, scope.workspace_id, id, &phones).await?;
-    set_tags(&txn, scope.workspace_id, RECORD, id, &tags).await?;
-    timeline(&txn, scope, RECORD, id, "created", json!({ "name": row.name })).await?;
+    set_emails(db, scope.workspace_id, id, &emails).await?;
+    set_phones(db, scope.workspace_id, id, &phones).await?;
+    set_tags(db, scope.workspace_id, RECORD, id, &tags).await?;
+    timeline(db, scope, RECORD, id, "created", json!({ "name": row.name })).await?;
     if let Some(c) = input.company_id {
         timeline(
-            &txn,
+            db,
             scope,
             companies::RECORD,
             c,
@@ -314,7 +321,6 @@ pub async fn create(cx: &Context, scope: &TenantScope, input: ContactInput) -> R
         )
         .await?;
     }
-    txn.commit().await?;
     Ok(row)
 }
 

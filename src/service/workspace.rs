@@ -74,6 +74,7 @@ pub async fn create(cx: &Context, input: NewWorkspace) -> Result<CreatedWorkspac
     }
     .insert(&txn)
     .await?;
+    crate::service::pipeline::create_default(&txn, ws.id).await?;
     txn.commit().await?;
     Ok(CreatedWorkspace {
         workspace: ws,

@@ -4,6 +4,7 @@
 mod api_key;
 mod crm;
 mod department;
+mod sales;
 mod session;
 mod user;
 
@@ -17,4 +18,5 @@ pub struct Mutation(
     department::DepartmentMutation,
     user::UserMutation,
     crm::CrmMutation,
+    sales::SalesMutation,
 );

@@ -5,6 +5,7 @@ mod crm;
 mod department;
 mod me;
 mod node;
+mod sales;
 mod user;
 
 use async_graphql::MergedObject;
@@ -18,4 +19,5 @@ pub struct Query(
     department::DepartmentQuery,
     api_key::ApiKeyQuery,
     crm::CrmQuery,
+    sales::SalesQuery,
 );

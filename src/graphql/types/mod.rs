@@ -7,6 +7,7 @@ pub mod company;
 pub mod contact;
 pub mod department;
 pub mod node;
+pub mod sales;
 pub mod timeline;
 pub mod user;
 pub mod workspace;

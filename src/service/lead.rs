@@ -1,0 +1,347 @@
+//! Leads: unqualified prospects in a shared list. Converting one creates (or finds) the
+//! contact, the company and optionally a deal in one transaction, matching existing records by
+//! email and by company domain instead of creating duplicates, and links the lead to them.
+
+use entity::{company, company_domain, contact, contact_email, lead};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, Select, Set, TransactionTrait};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::domain::email::EmailAddress;
+use crate::domain::phone::Phone;
+use crate::domain::text;
+use crate::error::{Error, Result};
+use crate::scope::TenantScope;
+use crate::service::pagination::{Page, PageArgs, SortKey, SortValue, paginate, total};
+use crate::service::records::{self, check_owner, owner_visible, timeline};
+use crate::service::{Context, company as companies, contact as contacts, now, opportunity};
+
+pub const RECORD: &str = "lead";
+pub const STATUSES: [&str; 5] = ["new", "working", "qualified", "disqualified", "converted"];
+
+/// Mail providers whose domain says nothing about the company.
+const FREE_MAIL: &[&str] = &[
+    "gmail.com",
+    "outlook.com",
+    "hotmail.com",
+    "yahoo.com",
+    "icloud.com",
+    "qq.com",
+    "163.com",
+    "126.com",
+    "sina.com",
+    "foxmail.com",
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct LeadInput {
+    pub name: String,
+    pub company_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub source: Option<String>,
+    pub owner_id: Option<Uuid>,
+}
+
+pub struct Conversion {
+    pub lead: lead::Model,
+    pub contact: contact::Model,
+    pub company: Option<company::Model>,
+    pub opportunity: Option<entity::opportunity::Model>,
+    pub created_contact: bool,
+    pub created_company: bool,
+}
+
+/// A deal to open while converting.
+pub struct NewDeal {
+    pub name: String,
+    pub amount_minor: i64,
+    pub currency: String,
+}
+
+fn visible(scope: &TenantScope) -> Select<lead::Entity> {
+    lead::Entity::find_in(scope.workspace_id)
+        .filter(owner_visible(scope, lead::Column::OwnerId))
+        .filter(lead::Column::DeletedAt.is_null())
+}
+
+pub async fn get(cx: &Context, scope: &TenantScope, id: Uuid) -> Result<lead::Model> {
+    visible(scope)
+        .filter(lead::Column::Id.eq(id))
+        .one(&cx.db)
+        .await?
+        .ok_or_else(|| Error::not_found("lead"))
+}
+
+pub async fn create(cx: &Context, scope: &TenantScope, input: LeadInput) -> Result<lead::Model> {
+    let name = text::name("name", &input.name, 200)?;
+    let email = input
+        .email
+        .as_deref()
+        .filter(|e| !e.trim().is_empty())
+        .map(|e| EmailAddress::parse("email", e))
+        .transpose()?;
+    let phone = input
+        .phone
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| Phone::parse("phone", p))
+        .transpose()?;
+    let company_name = input
+        .company_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| text::name("companyName", c, 200))
+        .transpose()?;
+    let owner = input.owner_id.unwrap_or(scope.user_id);
+    let txn = cx.db.begin().await?;
+    check_owner(&txn, scope, owner).await?;
+    let id = Uuid::now_v7();
+    let number = records::next_number(&txn, scope.workspace_id, RECORD).await?;
+    let row = lead::ActiveModel {
+        id: Set(id),
+        workspace_id: Set(scope.workspace_id),
+        number: Set(number),
+        name_lower: Set(name.to_lowercase()),
+        name: Set(name),
+        company_name: Set(company_name),
+        email_canonical: Set(email.as_ref().map(|e| e.canonical.clone())),
+        email: Set(email.map(|e| e.display)),
+        phone: Set(phone.map(|p| p.display)),
+        source: Set(input.source.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())),
+        status: Set("new".into()),
+        owner_id: Set(Some(owner)),
+        converted_contact_id: Set(None),
+        converted_company_id: Set(None),
+        converted_opportunity_id: Set(None),
+        converted_at: Set(None),
+        deleted_at: Set(None),
+        created_by: Set(Some(scope.user_id)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    timeline(&txn, scope, RECORD, id, "created", json!({ "name": row.name })).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+pub async fn set_status(cx: &Context, scope: &TenantScope, id: Uuid, status: &str) -> Result<lead::Model> {
+    if !STATUSES.contains(&status) || status == "converted" {
+        return Err(Error::bad_input(
+            "status",
+            "status must be new, working, qualified or disqualified (convert with convertLead).",
+        ));
+    }
+    let txn = cx.db.begin().await?;
+    let l = visible(scope)
+        .filter(lead::Column::Id.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::not_found("lead"))?;
+    if l.status == "converted" {
+        return Err(Error::Conflict(
+            "This lead was converted; work on the contact it became.".into(),
+        ));
+    }
+    let from = l.status.clone();
+    let mut am: lead::ActiveModel = l.into();
+    am.status = Set(status.into());
+    let row = am.update(&txn).await?;
+    timeline(
+        &txn,
+        scope,
+        RECORD,
+        id,
+        "updated",
+        json!({ "changes": { "status": { "from": from, "to": status } } }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// An existing live contact with this address, anywhere in the workspace.
+async fn contact_by_email<C: ConnectionTrait>(db: &C, ws: Uuid, canonical: &str) -> Result<Option<contact::Model>> {
+    let ids = Query::select()
+        .column(contact_email::Column::ContactId)
+        .from(contact_email::Entity)
+        .and_where(Expr::col(contact_email::Column::WorkspaceId).eq(ws))
+        .and_where(Expr::col(contact_email::Column::EmailCanonical).eq(canonical))
+        .to_owned();
+    Ok(contact::Entity::find_in(ws)
+        .filter(contact::Column::DeletedAt.is_null())
+        .filter(contact::Column::Id.in_subquery(ids))
+        .one(db)
+        .await?)
+}
+
+async fn company_match<C: ConnectionTrait>(
+    db: &C,
+    ws: Uuid,
+    email: Option<&str>,
+    name: Option<&str>,
+) -> Result<Option<company::Model>> {
+    if let Some(domain) = email.and_then(|e| e.rsplit_once('@')).map(|(_, d)| d)
+        && !FREE_MAIL.contains(&domain)
+        && let Some(d) = company_domain::Entity::find_in(ws)
+            .filter(company_domain::Column::Domain.eq(domain))
+            .one(db)
+            .await?
+    {
+        return Ok(company::Entity::find_by_id_in(ws, d.company_id)
+            .filter(company::Column::DeletedAt.is_null())
+            .one(db)
+            .await?);
+    }
+    if let Some(n) = name {
+        return Ok(company::Entity::find_in(ws)
+            .filter(company::Column::DeletedAt.is_null())
+            .filter(company::Column::NameLower.eq(n.to_lowercase()))
+            .one(db)
+            .await?);
+    }
+    Ok(None)
+}
+
+/// Converts a lead. All or nothing: a failure (say, an invalid deal currency) leaves no
+/// contact, company or deal behind and the lead unconverted.
+pub async fn convert(cx: &Context, scope: &TenantScope, id: Uuid, deal: Option<NewDeal>) -> Result<Conversion> {
+    let txn = cx.db.begin().await?;
+    let l = visible(scope)
+        .filter(lead::Column::Id.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::not_found("lead"))?;
+    if l.status == "converted" {
+        return Err(Error::Conflict("This lead was already converted.".into()));
+    }
+    let ws = scope.workspace_id;
+    let mut created_company = false;
+    let company = match company_match(&txn, ws, l.email_canonical.as_deref(), l.company_name.as_deref()).await? {
+        Some(c) => Some(c),
+        None => match &l.company_name {
+            Some(name) => {
+                created_company = true;
+                let domain = l
+                    .email_canonical
+                    .as_deref()
+                    .and_then(|e| e.rsplit_once('@'))
+                    .map(|(_, d)| d.to_string())
+                    .filter(|d| !FREE_MAIL.contains(&d.as_str()));
+                let input = companies::CompanyInput {
+                    name: name.clone(),
+                    domains: domain.into_iter().collect(),
+                    owner_id: l.owner_id,
+                    source: l.source.clone(),
+                    ..Default::default()
+                };
+                Some(companies::create_in(&txn, scope, input).await?)
+            }
+            None => None,
+        },
+    };
+    let (contact, created_contact) = match l.email_canonical.as_deref() {
+        Some(e) => match contact_by_email(&txn, ws, e).await? {
+            Some(c) => (c, false),
+            None => (new_contact(&txn, scope, &l, company.as_ref()).await?, true),
+        },
+        None => (new_contact(&txn, scope, &l, company.as_ref()).await?, true),
+    };
+    let opportunity = match deal {
+        Some(d) => Some(
+            opportunity::create_in(
+                &txn,
+                scope,
+                opportunity::OpportunityInput {
+                    name: d.name,
+                    company_id: company.as_ref().map(|c| c.id),
+                    contacts: vec![(contact.id, None)],
+                    amount_minor: d.amount_minor,
+                    currency: d.currency,
+                    owner_id: l.owner_id,
+                    ..Default::default()
+                },
+            )
+            .await?,
+        ),
+        None => None,
+    };
+    let mut am: lead::ActiveModel = l.into();
+    am.status = Set("converted".into());
+    am.converted_contact_id = Set(Some(contact.id));
+    am.converted_company_id = Set(company.as_ref().map(|c| c.id));
+    am.converted_opportunity_id = Set(opportunity.as_ref().map(|o| o.id));
+    am.converted_at = Set(Some(now()));
+    let lead = am.update(&txn).await?;
+    let data = json!({ "contactId": contact.id, "companyId": company.as_ref().map(|c| c.id), "opportunityId": opportunity.as_ref().map(|o| o.id) });
+    timeline(&txn, scope, RECORD, id, "converted", data.clone()).await?;
+    timeline(
+        &txn,
+        scope,
+        contacts::RECORD,
+        contact.id,
+        "converted_from_lead",
+        json!({ "leadId": id }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Conversion {
+        lead,
+        contact,
+        company,
+        opportunity,
+        created_contact,
+        created_company,
+    })
+}
+
+async fn new_contact<C: ConnectionTrait>(
+    db: &C,
+    scope: &TenantScope,
+    l: &lead::Model,
+    company: Option<&company::Model>,
+) -> Result<contact::Model> {
+    let input = contacts::ContactInput {
+        name: l.name.clone(),
+        company_id: company.map(|c| c.id),
+        emails: l.email.iter().map(|e| (e.clone(), true)).collect(),
+        phones: l.phone.iter().map(|p| (p.clone(), true)).collect(),
+        owner_id: l.owner_id,
+        allow_duplicate: true,
+        ..Default::default()
+    };
+    contacts::create_in(db, scope, input).await
+}
+
+const NEWEST_FIRST: SortKey<lead::Entity> = SortKey {
+    name: "leads.createdAt.desc",
+    column: lead::Column::CreatedAt,
+    id_column: lead::Column::Id,
+    descending: true,
+    value: |m| SortValue::Time(m.created_at),
+    id: |m| m.id,
+};
+
+fn select(scope: &TenantScope, status: Option<&str>) -> Select<lead::Entity> {
+    let q = visible(scope);
+    match status {
+        Some(s) => q.filter(lead::Column::Status.eq(s)),
+        None => q,
+    }
+}
+
+pub async fn list(
+    cx: &Context,
+    scope: &TenantScope,
+    status: Option<&str>,
+    page: &PageArgs,
+) -> Result<Page<lead::Model>> {
+    paginate(&cx.db, scope.workspace_id, select(scope, status), &NEWEST_FIRST, page).await
+}
+
+pub async fn count(cx: &Context, scope: &TenantScope, status: Option<&str>) -> Result<i64> {
+    total(&cx.db, select(scope, status)).await
+}
