@@ -8,6 +8,11 @@ use rapport::{App, service};
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
 
+/// glibc's allocator took about 30 % of the gateway's CPU on list queries (profiled with perf
+/// under load, see docs/BENCHMARKS.md); mimalloc is built for many small, short-lived objects.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let _ = rustls::crypto::ring::default_provider().install_default();

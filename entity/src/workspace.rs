@@ -17,3 +17,19 @@ pub struct Model {
 pub enum Relation {}
 
 crate::stamp_timestamps!();
+
+/// Workspaces are the tenants themselves: these look-ups are by design not workspace-scoped.
+impl Entity {
+    pub fn by_id(id: Uuid) -> Select<Entity> {
+        Entity::find().filter(Column::Id.eq(id))
+    }
+
+    pub fn by_slug(slug: &str) -> Select<Entity> {
+        Entity::find().filter(Column::Slug.eq(slug))
+    }
+
+    /// Every tenant: only for installation-wide facts (is this a fresh install?).
+    pub fn every() -> Select<Entity> {
+        Entity::find()
+    }
+}

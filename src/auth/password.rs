@@ -44,10 +44,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn verifies_only_the_right_password() {
-        let h = hash(&SecretString::from("correct horse battery")).unwrap();
+    fn verifies_only_the_right_password() -> crate::Result<()> {
+        let h = hash(&SecretString::from("correct horse battery"))?;
         assert!(verify(&SecretString::from("correct horse battery"), Some(&h)));
         assert!(!verify(&SecretString::from("wrong horse battery"), Some(&h)));
         assert!(!verify(&SecretString::from("rapport-timing-equaliser"), None));
+        Ok(())
     }
 }

@@ -55,10 +55,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn canonical_form_lowercases_and_punycodes() {
-        let e = EmailAddress::parse("email", "  Li.Wei@Example.中国 ").unwrap();
+    fn canonical_form_lowercases_and_punycodes() -> crate::Result<()> {
+        let e = EmailAddress::parse("email", "  Li.Wei@Example.中国 ")?;
         assert_eq!(e.display, "Li.Wei@Example.中国");
         assert_eq!(e.canonical, "li.wei@example.xn--fiqs8s");
+        Ok(())
     }
 
     #[test]

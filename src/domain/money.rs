@@ -32,9 +32,10 @@ pub fn amount(field: &str, minor: i64) -> Result<i64> {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn currencies_and_amounts() {
-        assert_eq!(super::currency("c", " cny ").unwrap(), "CNY");
+    fn currencies_and_amounts() -> crate::Result<()> {
+        assert_eq!(super::currency("c", " cny ")?, "CNY");
         assert!(super::currency("c", "XYZ").is_err());
         assert!(super::amount("a", -1).is_err());
+        Ok(())
     }
 }

@@ -76,7 +76,7 @@ pub fn text(field: &str, col: impl IntoColumnRef + Clone, op: &StrOp, lowered: b
     let c = || Expr::col(col.clone());
     let ci = || -> SimpleExpr {
         if lowered {
-            Expr::col(col.clone()).into()
+            Expr::col(col.clone())
         } else {
             sea_orm::sea_query::Func::lower(Expr::col(col.clone())).into()
         }

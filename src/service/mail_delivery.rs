@@ -9,7 +9,7 @@
 use chrono::Duration;
 use entity::{invitation, mail_delivery, user, workspace};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, QuerySelect, Set};
 use secrecy::ExposeSecret;
 use uuid::Uuid;
 use workers::mail::{Mailer, OutgoingMail};
@@ -253,7 +253,7 @@ async fn render(cx: &Context, row: &mail_delivery::Model) -> Result<Option<Strin
             if inv.status != "pending" {
                 return Ok(None);
             }
-            let ws = workspace::Entity::find_by_id(row.workspace_id).one(&cx.db).await?;
+            let ws = workspace::Entity::by_id(row.workspace_id).one(&cx.db).await?;
             let inviter = user::Entity::find_by_id_in(row.workspace_id, inv.invited_by)
                 .one(&cx.db)
                 .await?;

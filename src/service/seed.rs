@@ -259,7 +259,7 @@ pub async fn run(cx: &Context, input: SeedInput, progress: impl Fn(&str)) -> Res
         contact_email::Entity::insert_many(emails).exec(&txn).await?;
         contact_phone::Entity::insert_many(phones).exec(&txn).await?;
         txn.commit().await?;
-        if end % 10_000 == 0 || end == input.contacts {
+        if end.is_multiple_of(10_000) || end == input.contacts {
             progress(&format!("contacts: {end}/{}", input.contacts));
         }
     }
@@ -296,7 +296,7 @@ pub async fn run(cx: &Context, input: SeedInput, progress: impl Fn(&str)) -> Res
                 });
             }
             activity::Entity::insert_many(rows).exec(&cx.db).await?;
-            if end % 100_000 == 0 || end == input.activities {
+            if end.is_multiple_of(100_000) || end == input.activities {
                 progress(&format!("activities: {end}/{}", input.activities));
             }
         }

@@ -3,7 +3,7 @@
 use chrono::Duration;
 use entity::{auth_token, department, user, workspace};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, Set, TransactionTrait};
 use secrecy::SecretString;
 use uuid::Uuid;
 
@@ -47,8 +47,7 @@ pub async fn sign_in(cx: &Context, input: SignIn) -> Result<Session> {
         .all(&cx.db)
         .await?;
     if let Some(slug) = &input.workspace {
-        let ws = workspace::Entity::find()
-            .filter(workspace::Column::Slug.eq(slug.trim().to_lowercase()))
+        let ws = workspace::Entity::by_slug(&slug.trim().to_lowercase())
             .one(&cx.db)
             .await?;
         let ws_id = ws.map(|w| w.id);
@@ -153,22 +152,18 @@ pub async fn sign_out(cx: &Context, scope: &TenantScope) -> Result<()> {
 /// A bearer token → the caller's scope; every failure is the same `UNAUTHENTICATED`.
 pub async fn authenticate(cx: &Context, presented: &str) -> Result<TenantScope> {
     let invalid = || Error::Unauthenticated("The token is invalid, expired or revoked; sign in again.".into());
-    let Some(tok) = auth_token::Entity::find_by_hash(&token::hash(presented))
+    // Token and user in one statement: this runs on every request.
+    let Some((tok, Some(user))) = auth_token::Entity::find_by_hash(&token::hash(presented))
+        .find_also_related(user::Entity)
         .one(&cx.db)
         .await?
     else {
         return Err(invalid());
     };
     let t = now();
-    if tok.revoked_at.is_some() || tok.expires_at.is_some_and(|e| e <= t) {
+    if tok.revoked_at.is_some() || tok.expires_at.is_some_and(|e| e <= t) || user.workspace_id != tok.workspace_id {
         return Err(invalid());
     }
-    let Some(user) = user::Entity::find_by_id_in(tok.workspace_id, tok.user_id)
-        .one(&cx.db)
-        .await?
-    else {
-        return Err(invalid());
-    };
     if user.status != status::ACTIVE {
         return Err(invalid());
     }

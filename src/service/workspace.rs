@@ -1,7 +1,7 @@
 //! Workspaces: created by the operator (CLI), read by their members.
 
 use entity::{user, workspace};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
 use secrecy::SecretString;
 use uuid::Uuid;
 
@@ -40,12 +40,7 @@ pub async fn create(cx: &Context, input: NewWorkspace) -> Result<CreatedWorkspac
     let hash = password::hash(&admin_password)?;
 
     let txn = cx.db.begin().await?;
-    if workspace::Entity::find()
-        .filter(workspace::Column::Slug.eq(&slug))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
+    if workspace::Entity::by_slug(&slug).one(&txn).await?.is_some() {
         return Err(Error::Conflict(format!(
             "A workspace with the slug {slug:?} already exists; choose another with --slug."
         )));
@@ -85,7 +80,7 @@ pub async fn create(cx: &Context, input: NewWorkspace) -> Result<CreatedWorkspac
 
 /// The caller's own workspace.
 pub async fn current(cx: &Context, scope: &TenantScope) -> Result<workspace::Model> {
-    workspace::Entity::find_by_id(scope.workspace_id)
+    workspace::Entity::by_id(scope.workspace_id)
         .one(&cx.db)
         .await?
         .ok_or_else(|| Error::Internal("the session's workspace no longer exists".into()))
@@ -94,5 +89,5 @@ pub async fn current(cx: &Context, scope: &TenantScope) -> Result<workspace::Mod
 /// Whether any workspace exists yet (the first-run hint in the log).
 pub async fn any_exists(cx: &Context) -> Result<bool> {
     use sea_orm::PaginatorTrait;
-    Ok(workspace::Entity::find().count(&cx.db).await? > 0)
+    Ok(workspace::Entity::every().count(&cx.db).await? > 0)
 }
