@@ -39,7 +39,8 @@ macro_rules! stamp_timestamps {
             where
                 C: sea_orm::ConnectionTrait,
             {
-                let now = chrono::Utc::now();
+                // Microseconds, as PostgreSQL stores them, so both backends read back what was written.
+                let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6);
                 if insert && self.created_at.is_not_set() {
                     self.created_at = sea_orm::Set(now);
                 }

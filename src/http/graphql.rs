@@ -30,12 +30,12 @@ use crate::graphql::loaders::Loaders;
 use crate::scope::TenantScope;
 use crate::service;
 
-fn request_id() -> String {
+pub(super) fn request_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..16].to_string()
 }
 
 /// A transport-level refusal, shaped like a GraphQL error so clients parse one format.
-fn refuse(status: StatusCode, code: &str, message: &str, request_id: &str) -> Response {
+pub(super) fn refuse(status: StatusCode, code: &str, message: &str, request_id: &str) -> Response {
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code, "requestId": request_id } }] });
     with_request_id((status, axum::Json(body)).into_response(), request_id)
 }
@@ -61,7 +61,11 @@ fn client_ip(st: &HttpState, headers: &HeaderMap, peer: Option<SocketAddr>) -> S
 
 /// The bearer token's scope: `Ok(None)` when no token was sent (sign-in, accepting an
 /// invitation), an `UNAUTHENTICATED` response when one was sent but is not valid.
-async fn authenticate(st: &HttpState, headers: &HeaderMap, rid: &str) -> Result<Option<TenantScope>, Response> {
+pub(super) async fn authenticate_request(
+    st: &HttpState,
+    headers: &HeaderMap,
+    rid: &str,
+) -> Result<Option<TenantScope>, Response> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -214,7 +218,7 @@ async fn execute(
             rid,
         );
     }
-    let scope = match authenticate(st, headers, rid).await {
+    let scope = match authenticate_request(st, headers, rid).await {
         Ok(s) => s,
         Err(resp) => return resp,
     };

@@ -2,6 +2,7 @@
 //! mutations over GET, body and batch limits, execution timeout), authentication from the
 //! bearer token, CORS, and health checks. Only `app` depends on this module.
 
+mod export;
 mod graphiql;
 mod graphql;
 mod health;
@@ -37,6 +38,7 @@ pub fn router(cx: Arc<Context>, schema: AppSchema) -> Router {
     let state = HttpState { cx, schema };
     Router::new()
         .route("/graphql", get(graphql::get_handler).post(graphql::post_handler))
+        .route("/export/contacts.csv", get(export::contacts))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .layer(cors)

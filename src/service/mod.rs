@@ -9,6 +9,7 @@ pub mod api_key;
 pub mod company;
 pub mod contact;
 pub mod department;
+pub mod export;
 pub mod filter;
 pub mod lead;
 pub mod mail_delivery;

@@ -678,3 +678,113 @@ async fn delete_restore_and_foreign_ids() {
         .collect();
     assert_eq!(kinds, ["restored", "deleted", "created"]);
 }
+
+async fn export(app: &TestApp, token: Option<&str>, params: &[(&str, &str)]) -> (u16, String) {
+    let url = reqwest::Url::parse_with_params(&format!("{}/export/contacts.csv", app.base), params).unwrap();
+    let mut req = app.client().get(url);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.unwrap();
+    // Bytes, not text(): reqwest's text() strips the BOM the test checks for.
+    (
+        resp.status().as_u16(),
+        String::from_utf8(resp.bytes().await.unwrap().to_vec()).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn export_streams_the_filtered_visible_list_without_private_notes() {
+    let app = TestApp::spawn().await;
+    let team = team(&app).await;
+    let east = company(
+        &app,
+        &team.t.admin_token,
+        json!({ "name": "East Co", "region": "华东" }),
+    )
+    .await;
+    // Owned by the reps; the company is the admin's (reps cannot see it, so it exports empty for them).
+    contact(&app, &team.t.admin_token, json!({ "name": "李伟", "companyId": east, "ownerId": team.rep_north.id, "tags": ["vip"], "emails": [{ "email": "li@east.co" }], "publicNotes": "met, at \"expo\"", "privateNotes": "TOP SECRET" })).await;
+    contact(
+        &app,
+        &team.rep_north.token,
+        json!({ "name": "=HYPERLINK(\"http://evil\")" }),
+    )
+    .await;
+    contact(
+        &app,
+        &team.t.admin_token,
+        json!({ "name": "Support Person", "companyId": east, "ownerId": team.rep_support.id }),
+    )
+    .await;
+
+    let (status, csv) = export(&app, Some(&team.t.admin_token), &[]).await;
+    assert_eq!(status, 200);
+    assert!(csv.starts_with("\u{feff}number,name,title,company"), "{csv}");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 4, "header and three contacts: {csv}");
+    assert!(csv.contains("李伟,,East Co,li@east.co"), "{csv}");
+    assert!(csv.contains("\"met, at \"\"expo\"\"\""), "quoted: {csv}");
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""),
+        "formula defused: {csv}"
+    );
+    assert!(!csv.contains("TOP SECRET"), "private notes are never exported");
+
+    // The same filter and search as the API, across the company relation.
+    let filter = json!({ "company": { "region": { "eq": "华东" } } }).to_string();
+    let (_, csv) = export(
+        &app,
+        Some(&team.t.admin_token),
+        &[("filter", filter.as_str()), ("search", "li@")],
+    )
+    .await;
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    // The caller's data scope: the support rep exports only their own.
+    let (_, csv) = export(&app, Some(&team.rep_support.token), &[]).await;
+    assert_eq!(csv.lines().count(), 2);
+    assert!(
+        csv.contains("Support Person,,,,") && !csv.contains("李伟"),
+        "no company the rep cannot see: {csv}"
+    );
+    // Errors are refused before any row.
+    assert_eq!(export(&app, None, &[]).await.0, 401);
+    let (status, body) = export(
+        &app,
+        Some(&team.t.admin_token),
+        &[("filter", "{\"name\": {\"eq\": 5}}")],
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("BAD_USER_INPUT"));
+}
+
+#[tokio::test]
+async fn export_pages_through_large_lists() {
+    let app = TestApp::spawn().await;
+    let seeded = rapport::service::seed::run(
+        &app.cx,
+        rapport::service::seed::SeedInput {
+            workspace_name: "Big".into(),
+            companies: 10,
+            contacts: 250,
+            activities: 0,
+        },
+        |_| {},
+    )
+    .await
+    .unwrap();
+    use secrecy::ExposeSecret;
+    let (status, csv) = export(&app, Some(seeded.api_key.expose_secret()), &[]).await;
+    assert_eq!(status, 200);
+    let numbers: Vec<i64> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(
+        numbers,
+        (1..=250).collect::<Vec<i64>>(),
+        "every contact once, in number order, across pages"
+    );
+}

@@ -355,3 +355,109 @@ async fn converting_a_lead_matches_existing_records_instead_of_duplicating() {
     assert_eq!(after["companies"]["totalCount"], 0);
     assert_eq!(after["contacts"]["totalCount"], 0);
 }
+
+#[tokio::test]
+async fn deals_tasks_and_leads_of_another_workspace_or_team_answer_like_unknown_ones() {
+    let app = TestApp::spawn().await;
+    let a = app.tenant("Acme").await;
+    let b = app.tenant("Acme").await;
+    let theirs_deal = deal(
+        &app,
+        &b,
+        json!({ "name": "theirs", "amountMinor": 1, "currency": "CNY" }),
+    )
+    .await;
+    let their_stages = stages(&app, &b).await;
+    let mine = deal(&app, &a, json!({ "name": "mine", "amountMinor": 1, "currency": "CNY" })).await;
+    let t = app
+        .gql_ok(
+            Some(&b.admin_token),
+            "mutation { createTask(input: { title: \"theirs\" }) { task { id } } }",
+            json!({}),
+        )
+        .await;
+    let their_task = t["createTask"]["task"]["id"].as_str().unwrap().to_string();
+    let l = app
+        .gql_ok(
+            Some(&b.admin_token),
+            "mutation { createLead(input: { name: \"theirs\", email: \"x@theirs.com\" }) { lead { id } } }",
+            json!({}),
+        )
+        .await;
+    let their_lead = l["createLead"]["lead"]["id"].as_str().unwrap().to_string();
+
+    for (q, vars) in [
+        (
+            "query($id: ID!) { opportunity(id: $id) { name } }",
+            json!({ "id": theirs_deal }),
+        ),
+        (
+            "mutation($id: ID!) { markOpportunityWon(input: { id: $id }) { opportunity { id } } }",
+            json!({ "id": theirs_deal }),
+        ),
+        (
+            "mutation($id: ID!) { updateOpportunity(input: { id: $id, amountMinor: 5 }) { opportunity { id } } }",
+            json!({ "id": theirs_deal }),
+        ),
+        (
+            "mutation($id: ID!, $s: ID!) { moveOpportunityStage(input: { id: $id, stageId: $s }) { opportunity { id } } }",
+            json!({ "id": mine, "s": their_stages[2].0 }),
+        ),
+        (
+            "mutation($id: ID!) { completeTask(id: $id) { task { id } } }",
+            json!({ "id": their_task }),
+        ),
+        (
+            "query($id: ID!) { lead(id: $id) { name } }",
+            json!({ "id": their_lead }),
+        ),
+        (
+            "mutation($id: ID!) { convertLead(input: { id: $id }) { lead { id } } }",
+            json!({ "id": their_lead }),
+        ),
+        (
+            "mutation($id: ID!) { setLeadStatus(input: { id: $id, status: \"working\" }) { lead { id } } }",
+            json!({ "id": their_lead }),
+        ),
+    ] {
+        app.gql_err(Some(&a.admin_token), q, vars, "NOT_FOUND").await;
+    }
+    // Nothing changed on their side.
+    let r = app
+        .gql_ok(Some(&b.admin_token), "query($d: ID!, $l: ID!) { opportunity(id: $d) { amount { amountMinor } stage { kind } } lead(id: $l) { status } tasks(status: \"open\") { totalCount } }", json!({ "d": theirs_deal, "l": their_lead }))
+        .await;
+    assert_eq!(r["opportunity"]["amount"]["amountMinor"], 1);
+    assert_eq!(r["opportunity"]["stage"]["kind"], "OPEN");
+    assert_eq!(r["lead"]["status"], "new");
+    assert_eq!(r["tasks"]["totalCount"], 1);
+    // Totals and lists count only the caller's workspace.
+    let totals = app
+        .gql_ok(
+            Some(&a.admin_token),
+            "{ opportunityTotals(groupBy: STAGE) { count } opportunities { totalCount } leads { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(totals["opportunityTotals"], json!([{ "count": 1 }]));
+    assert_eq!(totals["opportunities"]["totalCount"], 1);
+    assert_eq!(totals["leads"]["totalCount"], 0);
+
+    // Within a workspace, a rep sees only their own deals and leads.
+    let rep = crate::e2e_invitation::invite_and_accept(&app, &a, "REP").await;
+    app.gql_err(
+        Some(&rep.token),
+        "query($id: ID!) { opportunity(id: $id) { name } }",
+        json!({ "id": mine }),
+        "NOT_FOUND",
+    )
+    .await;
+    let r = app
+        .gql_ok(
+            Some(&rep.token),
+            "{ opportunities { totalCount } opportunityTotals(groupBy: OWNER) { count } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(r["opportunities"]["totalCount"], 0);
+    assert_eq!(r["opportunityTotals"], json!([]));
+}
