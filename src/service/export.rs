@@ -1,4 +1,4 @@
-//! CSV export of any filtered contact list, streamed page by page (500 rows, keyset order), so
+//! CSV export of any filtered contact list, streamed page by page (100 rows, keyset order), so
 //! memory stays flat however many contacts match. The same scope, filter and search as the
 //! `contacts` query; private notes are never exported. Cells that a spreadsheet would run as a
 //! formula (`=`, `+`, `-`, `@`) are prefixed with `'`.
