@@ -4,8 +4,8 @@
 use entity::{company, company_domain, record_tag};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Select, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -570,6 +570,7 @@ pub async fn by_ids(cx: &Context, scope: &TenantScope, ids: &[Uuid]) -> Result<V
 pub async fn domains_of(cx: &Context, ws: Uuid, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Vec<String>>> {
     let rows = company_domain::Entity::find_in(ws)
         .filter(company_domain::Column::CompanyId.is_in(ids.iter().copied()))
+        .order_by_asc(company_domain::Column::Id)
         .select_only()
         .columns([company_domain::Column::CompanyId, company_domain::Column::Domain])
         .into_tuple::<(Uuid, String)>()

@@ -13,6 +13,7 @@ pub mod export;
 pub mod filter;
 pub mod lead;
 pub mod mail_delivery;
+pub mod merge;
 pub mod opportunity;
 pub mod pagination;
 pub mod pipeline;

@@ -132,6 +132,15 @@ fn visible(scope: &TenantScope) -> Select<task::Entity> {
         .filter(crate::service::records::owner_visible(scope, task::Column::AssigneeId))
 }
 
+/// One task the caller may see.
+pub async fn get(cx: &Context, scope: &TenantScope, id: Uuid) -> Result<task::Model> {
+    visible(scope)
+        .filter(task::Column::Id.eq(id))
+        .one(&cx.db)
+        .await?
+        .ok_or_else(|| Error::not_found("task"))
+}
+
 pub async fn set_done(cx: &Context, scope: &TenantScope, id: Uuid, done: bool) -> Result<task::Model> {
     let txn = cx.db.begin().await?;
     let t = visible(scope)

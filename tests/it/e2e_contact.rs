@@ -788,3 +788,154 @@ async fn export_pages_through_large_lists() {
         "every contact once, in number order, across pages"
     );
 }
+
+#[tokio::test]
+async fn merging_two_contacts_keeps_both_histories_and_a_dry_run_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    let co = company(&app, &t.admin_token, json!({ "name": "Globex" })).await;
+    let keep = contact(
+        &app,
+        &t.admin_token,
+        json!({ "name": "Li Wei", "emails": [{ "email": "li@globex.com" }], "tags": ["vip"] }),
+    )
+    .await;
+    let dup = contact(&app, &t.admin_token, json!({ "name": "Wei Li", "title": "CTO", "companyId": co, "emails": [{ "email": "wei@gmail.com" }], "tags": ["vip", "tech"], "allowDuplicate": true })).await;
+    app.gql_ok(
+        Some(&t.admin_token),
+        LOG,
+        json!({ "i": { "kind": "call", "subject": "Call with the duplicate", "contactId": dup } }),
+    )
+    .await;
+    app.gql_ok(
+        Some(&t.admin_token),
+        CREATE_CONTACT,
+        json!({ "i": { "name": "Referred", "referredById": dup } }),
+    )
+    .await;
+    let deal = app.gql_ok(Some(&t.admin_token), "mutation($c: ID!) { createOpportunity(input: { name: \"d\", amountMinor: 1, currency: \"CNY\", contacts: [{ contactId: $c }] }) { opportunity { id } } }", json!({ "c": dup })).await;
+    let deal = deal["createOpportunity"]["opportunity"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    const MERGE: &str = "mutation($k: ID!, $m: ID!, $d: Boolean!) { mergeContacts(input: { keepId: $k, mergeId: $m, dryRun: $d }) { dryRun contact { title } moved { activities opportunities timelineEntries emailsOrDomains } } }";
+    let preview = app
+        .gql_ok(Some(&t.admin_token), MERGE, json!({ "k": keep, "m": dup, "d": true }))
+        .await;
+    assert_eq!(
+        preview["mergeContacts"]["contact"]["title"], "CTO",
+        "the survivor takes fields it lacked"
+    );
+    assert_eq!(preview["mergeContacts"]["moved"]["activities"], 1);
+    assert_eq!(preview["mergeContacts"]["moved"]["opportunities"], 1);
+    // The dry run changed nothing.
+    let dup_still = app
+        .gql_ok(
+            Some(&t.admin_token),
+            "query($id: ID!) { contact(id: $id) { name activities { totalCount } } }",
+            json!({ "id": dup }),
+        )
+        .await;
+    assert_eq!(dup_still["contact"]["activities"]["totalCount"], 1);
+
+    app.gql_ok(Some(&t.admin_token), MERGE, json!({ "k": keep, "m": dup, "d": false }))
+        .await;
+    app.gql_err(
+        Some(&t.admin_token),
+        "query($id: ID!) { contact(id: $id) { name } }",
+        json!({ "id": dup }),
+        "NOT_FOUND",
+    )
+    .await;
+    let r = app
+        .gql_ok(
+            Some(&t.admin_token),
+            "query($id: ID!) { contact(id: $id) { title company { name } emails { email primary } tags activities { totalCount } timeline(first: 50) { edges { node { kind } } } } }",
+            json!({ "id": keep }),
+        )
+        .await;
+    let c = &r["contact"];
+    assert_eq!(c["company"]["name"], "Globex");
+    assert_eq!(
+        c["emails"],
+        json!([{ "email": "li@globex.com", "primary": true }, { "email": "wei@gmail.com", "primary": false }])
+    );
+    assert_eq!(c["tags"], json!(["tech", "vip"]));
+    assert_eq!(c["activities"]["totalCount"], 1);
+    let kinds: Vec<&str> = c["timeline"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "created").count(),
+        2,
+        "both histories are kept: {kinds:?}"
+    );
+    assert_eq!(kinds[0], "merged");
+    let d = app
+        .gql_ok(
+            Some(&t.admin_token),
+            "query($id: ID!) { opportunity(id: $id) { contacts { contact { name } } } }",
+            json!({ "id": deal }),
+        )
+        .await;
+    assert_eq!(d["opportunity"]["contacts"][0]["contact"]["name"], "Li Wei");
+    let refd = app
+        .gql_ok(
+            Some(&t.admin_token),
+            "{ contacts(filter: { name: { eq: \"Referred\" } }) { edges { node { referredBy { name } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(refd["contacts"]["edges"][0]["node"]["referredBy"]["name"], "Li Wei");
+
+    // Merging a record with itself is refused; so is a foreign one.
+    let err = app
+        .gql_err(
+            Some(&t.admin_token),
+            MERGE,
+            json!({ "k": keep, "m": keep, "d": false }),
+            "BAD_USER_INPUT",
+        )
+        .await;
+    assert_eq!(err["extensions"]["field"], "mergeId");
+    let other = app.tenant("Other").await;
+    let theirs = contact(&app, &other.admin_token, json!({ "name": "Theirs" })).await;
+    app.gql_err(
+        Some(&t.admin_token),
+        MERGE,
+        json!({ "k": keep, "m": theirs, "d": false }),
+        "NOT_FOUND",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn merging_two_companies_moves_people_domains_and_deals() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    let keep = company(
+        &app,
+        &t.admin_token,
+        json!({ "name": "Globex", "domains": ["globex.com"] }),
+    )
+    .await;
+    let dup = company(
+        &app,
+        &t.admin_token,
+        json!({ "name": "Globex Corp", "domains": ["globex.cn"], "region": "华东" }),
+    )
+    .await;
+    contact(&app, &t.admin_token, json!({ "name": "Hank", "companyId": dup })).await;
+    let r = app
+        .gql_ok(Some(&t.admin_token), "mutation($k: ID!, $m: ID!) { mergeCompanies(input: { keepId: $k, mergeId: $m }) { company { region domains contacts { totalCount } } moved { contacts emailsOrDomains } } }", json!({ "k": keep, "m": dup }))
+        .await;
+    let m = &r["mergeCompanies"];
+    assert_eq!(m["company"]["region"], "华东");
+    assert_eq!(m["company"]["domains"], json!(["globex.com", "globex.cn"]));
+    assert_eq!(m["company"]["contacts"]["totalCount"], 1);
+    assert_eq!(m["moved"]["contacts"], 1);
+}

@@ -419,6 +419,9 @@ async fn deals_tasks_and_leads_of_another_workspace_or_team_answer_like_unknown_
             "mutation($id: ID!) { setLeadStatus(input: { id: $id, status: \"working\" }) { lead { id } } }",
             json!({ "id": their_lead }),
         ),
+        ("query($id: ID!) { node(id: $id) { id } }", json!({ "id": theirs_deal })),
+        ("query($id: ID!) { node(id: $id) { id } }", json!({ "id": their_task })),
+        ("query($id: ID!) { node(id: $id) { id } }", json!({ "id": their_lead })),
     ] {
         app.gql_err(Some(&a.admin_token), q, vars, "NOT_FOUND").await;
     }

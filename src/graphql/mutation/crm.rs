@@ -249,6 +249,71 @@ pub struct ContactsPayload {
     pub contacts: Vec<Contact>,
 }
 
+/// Two records to merge.
+#[derive(InputObject)]
+pub struct MergeInput {
+    /// The record that stays.
+    pub keep_id: ID,
+    /// The record merged into it (then deleted, restorable).
+    pub merge_id: ID,
+    /// Only show what would happen; change nothing.
+    #[graphql(default)]
+    pub dry_run: bool,
+}
+
+/// What a merge moved to the surviving record.
+#[derive(SimpleObject)]
+pub struct MergeCounts {
+    /// Activities.
+    pub activities: i64,
+    /// Deals (re-pointed or, for contacts, already on the survivor).
+    pub opportunities: i64,
+    /// Tasks.
+    pub tasks: i64,
+    /// Timeline entries (the merged record's history is kept on the survivor).
+    pub timeline_entries: i64,
+    /// Email addresses (contacts) or domains (companies) added to the survivor.
+    pub emails_or_domains: i64,
+    /// Contacts moved to the surviving company.
+    pub contacts: i64,
+}
+
+impl From<service::merge::Moved> for MergeCounts {
+    fn from(m: service::merge::Moved) -> Self {
+        let n = |v: u64| v as i64;
+        MergeCounts {
+            activities: n(m.activities),
+            opportunities: n(m.opportunities),
+            tasks: n(m.tasks),
+            timeline_entries: n(m.timeline_entries),
+            emails_or_domains: n(m.emails_or_domains),
+            contacts: n(m.contacts),
+        }
+    }
+}
+
+/// The surviving contact (as it is, or as it would be on a dry run).
+#[derive(SimpleObject)]
+pub struct MergeContactsPayload {
+    /// The survivor.
+    pub contact: Contact,
+    /// What moved.
+    pub moved: MergeCounts,
+    /// True when nothing was changed.
+    pub dry_run: bool,
+}
+
+/// The surviving company (as it is, or as it would be on a dry run).
+#[derive(SimpleObject)]
+pub struct MergeCompaniesPayload {
+    /// The survivor.
+    pub company: Company,
+    /// What moved.
+    pub moved: MergeCounts,
+    /// True when nothing was changed.
+    pub dry_run: bool,
+}
+
 /// The logged activity.
 #[derive(SimpleObject)]
 pub struct ActivityPayload {
@@ -502,6 +567,44 @@ impl CrmMutation {
             .await
             .gql()?;
         Ok(ContactPayload { contact: Contact(row) })
+    }
+
+    /// Merges two contacts: addresses, phones, tags, activities, deals, tasks and the whole
+    /// timeline move to `keepId`; the other is deleted (restorable). `dryRun` previews it.
+    async fn merge_contacts(
+        &self,
+        ctx: &Context<'_>,
+        input: MergeInput,
+    ) -> async_graphql::Result<MergeContactsPayload> {
+        let keep = contact_id("keepId", &input.keep_id).gql()?;
+        let merge = contact_id("mergeId", &input.merge_id).gql()?;
+        let m = service::merge::contacts(cx(ctx), scope(ctx)?, keep, merge, input.dry_run)
+            .await
+            .gql()?;
+        Ok(MergeContactsPayload {
+            contact: Contact(m.survivor),
+            moved: m.moved.into(),
+            dry_run: input.dry_run,
+        })
+    }
+
+    /// Merges two companies: domains, tags, contacts, activities, deals, tasks and the timeline
+    /// move to `keepId`; the other is deleted (restorable). `dryRun` previews it.
+    async fn merge_companies(
+        &self,
+        ctx: &Context<'_>,
+        input: MergeInput,
+    ) -> async_graphql::Result<MergeCompaniesPayload> {
+        let keep = company_id("keepId", &input.keep_id).gql()?;
+        let merge = company_id("mergeId", &input.merge_id).gql()?;
+        let m = service::merge::companies(cx(ctx), scope(ctx)?, keep, merge, input.dry_run)
+            .await
+            .gql()?;
+        Ok(MergeCompaniesPayload {
+            company: Company(m.survivor),
+            moved: m.moved.into(),
+            dry_run: input.dry_run,
+        })
     }
 
     /// Logs a call, visit, meeting or note against a contact and/or company.

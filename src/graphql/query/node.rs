@@ -8,6 +8,7 @@ use crate::graphql::types::company::Company;
 use crate::graphql::types::contact::Contact;
 use crate::graphql::types::department::Department;
 use crate::graphql::types::node::Node;
+use crate::graphql::types::sales::{Lead, Opportunity, Task};
 use crate::graphql::types::user::User;
 use crate::graphql::{cx, ids, scope};
 use crate::service;
@@ -38,6 +39,11 @@ impl NodeQuery {
             "Activity" => Ok(Node::Activity(Activity(
                 service::activity::get(cx, scope, uuid).await.gql()?,
             ))),
+            "Opportunity" => Ok(Node::Opportunity(Opportunity(
+                service::opportunity::get(cx, scope, uuid).await.gql()?,
+            ))),
+            "Lead" => Ok(Node::Lead(Lead(service::lead::get(cx, scope, uuid).await.gql()?))),
+            "Task" => Ok(Node::Task(Task(service::task::get(cx, scope, uuid).await.gql()?))),
             _ => Err(Error::NotFound(
                 "No object with this id exists in your workspace.".into(),
             ))

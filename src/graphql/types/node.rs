@@ -5,6 +5,7 @@ use crate::graphql::types::api_key::ApiKey;
 use crate::graphql::types::company::Company;
 use crate::graphql::types::contact::Contact;
 use crate::graphql::types::department::Department;
+use crate::graphql::types::sales::{Lead, Opportunity, Task};
 use crate::graphql::types::user::{Invitation, User};
 
 /// Any object with a global id, fetchable with `node(id:)`.
@@ -18,4 +19,7 @@ pub enum Node {
     Company(Company),
     Contact(Contact),
     Activity(Activity),
+    Opportunity(Opportunity),
+    Lead(Lead),
+    Task(Task),
 }

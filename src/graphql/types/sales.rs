@@ -292,7 +292,7 @@ pub struct Task(pub task::Model);
 #[Object]
 impl Task {
     /// Global id.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Task", self.0.id)
     }
     /// What to do.
@@ -350,7 +350,7 @@ pub struct Lead(pub lead::Model);
 #[Object]
 impl Lead {
     /// Global id.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Lead", self.0.id)
     }
     /// Record number.
