@@ -237,25 +237,29 @@ pub async fn contacts(
     let mut gone_am: contact::ActiveModel = gone.clone().into();
     gone_am.deleted_at = Set(Some(now()));
     gone_am.update(&txn).await?;
+    record_merge(&txn, scope, contacts::RECORD, keep, merge, &gone.name).await?;
+    finish(txn, dry_run, ContactMerge { survivor, moved }).await
+}
+
+/// Both timelines say what happened: "merged" on the survivor, "merged_into" on the other.
+async fn record_merge(
+    txn: &DatabaseTransaction,
+    scope: &TenantScope,
+    record: &str,
+    keep: Uuid,
+    merge: Uuid,
+    name: &str,
+) -> Result<()> {
     timeline(
-        &txn,
+        txn,
         scope,
-        contacts::RECORD,
+        record,
         keep,
         "merged",
-        json!({ "mergedId": merge, "name": gone.name }),
+        json!({ "mergedId": merge, "name": name }),
     )
     .await?;
-    timeline(
-        &txn,
-        scope,
-        contacts::RECORD,
-        merge,
-        "merged_into",
-        json!({ "survivorId": keep }),
-    )
-    .await?;
-    finish(txn, dry_run, ContactMerge { survivor, moved }).await
+    timeline(txn, scope, record, merge, "merged_into", json!({ "survivorId": keep })).await
 }
 
 fn join_notes(a: &Option<String>, b: &Option<String>) -> Option<String> {
@@ -327,23 +331,6 @@ pub async fn companies(
     let mut gone_am: company::ActiveModel = gone.clone().into();
     gone_am.deleted_at = Set(Some(now()));
     gone_am.update(&txn).await?;
-    timeline(
-        &txn,
-        scope,
-        companies::RECORD,
-        keep,
-        "merged",
-        json!({ "mergedId": merge, "name": gone.name }),
-    )
-    .await?;
-    timeline(
-        &txn,
-        scope,
-        companies::RECORD,
-        merge,
-        "merged_into",
-        json!({ "survivorId": keep }),
-    )
-    .await?;
+    record_merge(&txn, scope, companies::RECORD, keep, merge, &gone.name).await?;
     finish(txn, dry_run, CompanyMerge { survivor, moved }).await
 }
