@@ -12,17 +12,18 @@ pub mod ids;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
+pub mod subscription;
 pub mod types;
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 
-use async_graphql::{Context as GqlContext, EmptySubscription, Schema};
+use async_graphql::{Context as GqlContext, Schema};
 
 use crate::scope::TenantScope;
 use crate::service::Context;
 
-pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+pub type AppSchema = Schema<query::Query, mutation::Mutation, subscription::SubscriptionRoot>;
 
 /// Per-request facts the HTTP layer hands to resolvers.
 pub struct RequestInfo {
@@ -38,7 +39,7 @@ pub fn build_schema(cx: Arc<Context>) -> AppSchema {
     let mut builder = Schema::build(
         query::Query::default(),
         mutation::Mutation::default(),
-        EmptySubscription,
+        subscription::SubscriptionRoot,
     )
     .data(cx)
     .limit_depth(config.max_depth)
@@ -56,7 +57,7 @@ pub fn sdl() -> String {
     let schema = Schema::build(
         query::Query::default(),
         mutation::Mutation::default(),
-        EmptySubscription,
+        subscription::SubscriptionRoot,
     )
     .finish();
     schema.sdl()

@@ -6,6 +6,7 @@ mod export;
 mod graphiql;
 mod graphql;
 mod health;
+mod ws;
 
 use std::sync::Arc;
 
@@ -38,6 +39,7 @@ pub fn router(cx: Arc<Context>, schema: AppSchema) -> Router {
     let state = HttpState { cx, schema };
     Router::new()
         .route("/graphql", get(graphql::get_handler).post(graphql::post_handler))
+        .route("/graphql/ws", get(ws::handler))
         .route("/export/contacts.csv", get(export::contacts))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -15,6 +15,7 @@ mod e2e_department;
 mod e2e_http;
 mod e2e_invitation;
 mod e2e_sales;
+mod e2e_subscription;
 mod e2e_tenancy;
 mod integ_binary;
 mod integ_docs;
