@@ -163,47 +163,57 @@ pub async fn set_status(cx: &Context, scope: &TenantScope, id: Uuid, status: &st
     Ok(row)
 }
 
-/// An existing live contact with this address, anywhere in the workspace.
-async fn contact_by_email<C: ConnectionTrait>(db: &C, ws: Uuid, canonical: &str) -> Result<Option<contact::Model>> {
+/// An existing contact with this address among those the caller may see. Only visible records
+/// are matched: the conversion returns them, and returning a colleague's record the caller may
+/// not see would leak it (an invisible duplicate stays a duplicate, which an admin can merge).
+async fn contact_by_email<C: ConnectionTrait>(
+    db: &C,
+    scope: &TenantScope,
+    canonical: &str,
+) -> Result<Option<contact::Model>> {
     let ids = Query::select()
         .column(contact_email::Column::ContactId)
         .from(contact_email::Entity)
-        .and_where(Expr::col(contact_email::Column::WorkspaceId).eq(ws))
+        .and_where(Expr::col(contact_email::Column::WorkspaceId).eq(scope.workspace_id))
         .and_where(Expr::col(contact_email::Column::EmailCanonical).eq(canonical))
         .to_owned();
-    Ok(contact::Entity::find_in(ws)
-        .filter(contact::Column::DeletedAt.is_null())
+    Ok(contacts::visible(scope, false)
         .filter(contact::Column::Id.in_subquery(ids))
         .one(db)
         .await?)
 }
 
+/// A visible company with the email's domain (not a free-mail one), else one with this name.
 async fn company_match<C: ConnectionTrait>(
     db: &C,
-    ws: Uuid,
+    scope: &TenantScope,
     email: Option<&str>,
     name: Option<&str>,
 ) -> Result<Option<company::Model>> {
     if let Some(domain) = email.and_then(|e| e.rsplit_once('@')).map(|(_, d)| d)
         && !FREE_MAIL.contains(&domain)
-        && let Some(d) = company_domain::Entity::find_in(ws)
-            .filter(company_domain::Column::Domain.eq(domain))
+    {
+        let ids = Query::select()
+            .column(company_domain::Column::CompanyId)
+            .from(company_domain::Entity)
+            .and_where(Expr::col(company_domain::Column::WorkspaceId).eq(scope.workspace_id))
+            .and_where(Expr::col(company_domain::Column::Domain).eq(domain))
+            .to_owned();
+        if let Some(c) = companies::visible(scope, false)
+            .filter(company::Column::Id.in_subquery(ids))
             .one(db)
             .await?
-    {
-        return Ok(company::Entity::find_by_id_in(ws, d.company_id)
-            .filter(company::Column::DeletedAt.is_null())
-            .one(db)
-            .await?);
+        {
+            return Ok(Some(c));
+        }
     }
-    if let Some(n) = name {
-        return Ok(company::Entity::find_in(ws)
-            .filter(company::Column::DeletedAt.is_null())
+    match name {
+        Some(n) => Ok(companies::visible(scope, false)
             .filter(company::Column::NameLower.eq(n.to_lowercase()))
             .one(db)
-            .await?);
+            .await?),
+        None => Ok(None),
     }
-    Ok(None)
 }
 
 /// Converts a lead. All or nothing: a failure (say, an invalid deal currency) leaves no
@@ -218,9 +228,8 @@ pub async fn convert(cx: &Context, scope: &TenantScope, id: Uuid, deal: Option<N
     if l.status == "converted" {
         return Err(Error::Conflict("This lead was already converted.".into()));
     }
-    let ws = scope.workspace_id;
     let mut created_company = false;
-    let company = match company_match(&txn, ws, l.email_canonical.as_deref(), l.company_name.as_deref()).await? {
+    let company = match company_match(&txn, scope, l.email_canonical.as_deref(), l.company_name.as_deref()).await? {
         Some(c) => Some(c),
         None => match &l.company_name {
             Some(name) => {
@@ -236,6 +245,8 @@ pub async fn convert(cx: &Context, scope: &TenantScope, id: Uuid, deal: Option<N
                     domains: domain.into_iter().collect(),
                     owner_id: l.owner_id,
                     source: l.source.clone(),
+                    // A domain held by a company the caller cannot see stays with that company.
+                    allow_duplicate: true,
                     ..Default::default()
                 };
                 Some(companies::create_in(&txn, scope, input).await?)
@@ -244,7 +255,7 @@ pub async fn convert(cx: &Context, scope: &TenantScope, id: Uuid, deal: Option<N
         },
     };
     let (contact, created_contact) = match l.email_canonical.as_deref() {
-        Some(e) => match contact_by_email(&txn, ws, e).await? {
+        Some(e) => match contact_by_email(&txn, scope, e).await? {
             Some(c) => (c, false),
             None => (new_contact(&txn, scope, &l, company.as_ref()).await?, true),
         },

@@ -464,3 +464,37 @@ async fn deals_tasks_and_leads_of_another_workspace_or_team_answer_like_unknown_
     assert_eq!(r["opportunities"]["totalCount"], 0);
     assert_eq!(r["opportunityTotals"], json!([]));
 }
+
+#[tokio::test]
+async fn converting_a_lead_never_returns_a_record_the_rep_may_not_see() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    let rep = crate::e2e_invitation::invite_and_accept(&app, &t, "REP").await;
+    // The admin's own contact and company, with a private note.
+    app.gql_ok(
+        Some(&t.admin_token),
+        "mutation { createCompany(input: { name: \"Initech\", domains: [\"initech.com\"] }) { company { id } } }",
+        json!({}),
+    )
+    .await;
+    app.gql_ok(Some(&t.admin_token), "mutation { createContact(input: { name: \"Admin's Bill\", emails: [{ email: \"bill@initech.com\" }], privateNotes: \"admin only\" }) { contact { id } } }", json!({})).await;
+    let l = app.gql_ok(Some(&rep.token), "mutation { createLead(input: { name: \"Bill\", email: \"bill@initech.com\", companyName: \"Initech\" }) { lead { id } } }", json!({})).await;
+    let r = app
+        .gql_ok(
+            Some(&rep.token),
+            "mutation($id: ID!) { convertLead(input: { id: $id }) { createdContact createdCompany contact { name owner { email } } company { name domains } } }",
+            json!({ "id": l["createLead"]["lead"]["id"] }),
+        )
+        .await;
+    let c = &r["convertLead"];
+    assert_eq!(c["createdContact"], true, "the admin's contact is not the rep's to see");
+    assert_eq!(c["createdCompany"], true);
+    assert_eq!(c["contact"]["name"], "Bill");
+    assert_eq!(c["contact"]["owner"]["email"], rep.email.as_str());
+    assert_eq!(
+        c["company"]["domains"],
+        json!([]),
+        "the domain stays with the company that has it"
+    );
+    assert!(!r.to_string().contains("Admin's Bill") && !r.to_string().contains("admin only"));
+}
