@@ -310,47 +310,22 @@ pub async fn set_deleted(cx: &Context, scope: &TenantScope, id: Uuid, deleted: b
 }
 
 /// Reassigns owners; every company must be visible to the caller, or nothing changes.
+const OWNED: records::Owned<company::Entity> = records::Owned {
+    record: RECORD,
+    plural: "companies",
+    workspace: company::Column::WorkspaceId,
+    id: company::Column::Id,
+    owner: company::Column::OwnerId,
+    updated_at: company::Column::UpdatedAt,
+    id_of: |m| m.id,
+    owner_of: |m| m.owner_id,
+};
+
 pub async fn reassign(cx: &Context, scope: &TenantScope, ids: &[Uuid], owner: Uuid) -> Result<Vec<company::Model>> {
-    if ids.is_empty() || ids.len() > 500 {
-        return Err(Error::bad_input("ids", "Reassign 1 to 500 records at a time."));
-    }
     let txn = cx.db.begin().await?;
-    check_owner(&txn, scope, owner).await?;
-    let rows = visible(scope, false)
-        .filter(company::Column::Id.is_in(ids.iter().copied()))
-        .all(&txn)
-        .await?;
-    if rows.len() != ids.iter().collect::<std::collections::HashSet<_>>().len() {
-        return Err(Error::NotFound(
-            "Some of these companies do not exist in your workspace or are not visible to you; nothing was reassigned."
-                .into(),
-        ));
-    }
-    company::Entity::update_in(scope.workspace_id)
-        .filter(company::Column::Id.is_in(ids.iter().copied()))
-        .col_expr(company::Column::OwnerId, Expr::value(owner))
-        .col_expr(company::Column::UpdatedAt, Expr::value(now()))
-        .exec(&txn)
-        .await?;
-    for r in &rows {
-        if r.owner_id != Some(owner) {
-            timeline(
-                &txn,
-                scope,
-                RECORD,
-                r.id,
-                "owner_changed",
-                change(&r.owner_id, &Some(owner)),
-            )
-            .await?;
-        }
-    }
-    let out = company::Entity::find_in(scope.workspace_id)
-        .filter(company::Column::Id.is_in(ids.iter().copied()))
-        .all(&txn)
-        .await?;
+    let rows = records::reassign(&txn, scope, visible(scope, false), &OWNED, ids, owner).await?;
     txn.commit().await?;
-    Ok(out)
+    Ok(rows)
 }
 
 /// The SQL condition for a filter (combinators included).

@@ -459,48 +459,22 @@ pub async fn set_deleted(cx: &Context, scope: &TenantScope, id: Uuid, deleted: b
     Ok(row)
 }
 
+const OWNED: records::Owned<contact::Entity> = records::Owned {
+    record: RECORD,
+    plural: "contacts",
+    workspace: contact::Column::WorkspaceId,
+    id: contact::Column::Id,
+    owner: contact::Column::OwnerId,
+    updated_at: contact::Column::UpdatedAt,
+    id_of: |m| m.id,
+    owner_of: |m| m.owner_id,
+};
+
 pub async fn reassign(cx: &Context, scope: &TenantScope, ids: &[Uuid], owner: Uuid) -> Result<Vec<contact::Model>> {
-    let unique: HashSet<Uuid> = ids.iter().copied().collect();
-    if unique.is_empty() || unique.len() > 500 {
-        return Err(Error::bad_input("ids", "Reassign 1 to 500 records at a time."));
-    }
     let txn = cx.db.begin().await?;
-    check_owner(&txn, scope, owner).await?;
-    let rows = visible(scope, false)
-        .filter(contact::Column::Id.is_in(unique.iter().copied()))
-        .all(&txn)
-        .await?;
-    if rows.len() != unique.len() {
-        return Err(Error::NotFound(
-            "Some of these contacts do not exist in your workspace or are not visible to you; nothing was reassigned."
-                .into(),
-        ));
-    }
-    contact::Entity::update_in(scope.workspace_id)
-        .filter(contact::Column::Id.is_in(unique.iter().copied()))
-        .col_expr(contact::Column::OwnerId, Expr::value(owner))
-        .col_expr(contact::Column::UpdatedAt, Expr::value(now()))
-        .exec(&txn)
-        .await?;
-    for r in &rows {
-        if r.owner_id != Some(owner) {
-            timeline(
-                &txn,
-                scope,
-                RECORD,
-                r.id,
-                "owner_changed",
-                change(&r.owner_id, &Some(owner)),
-            )
-            .await?;
-        }
-    }
-    let out = contact::Entity::find_in(scope.workspace_id)
-        .filter(contact::Column::Id.is_in(unique.iter().copied()))
-        .all(&txn)
-        .await?;
+    let rows = records::reassign(&txn, scope, visible(scope, false), &OWNED, ids, owner).await?;
     txn.commit().await?;
-    Ok(out)
+    Ok(rows)
 }
 
 /// Lets another active user of the workspace read this contact's private notes (owner only).

@@ -597,3 +597,53 @@ pub async fn contacts_of(
     }
     Ok(map)
 }
+
+/// Soft delete (restorable) or restore a deal.
+pub async fn set_deleted(cx: &Context, scope: &TenantScope, id: Uuid, deleted: bool) -> Result<opportunity::Model> {
+    let txn = cx.db.begin().await?;
+    let base =
+        opportunity::Entity::find_in(scope.workspace_id).filter(owner_visible(scope, opportunity::Column::OwnerId));
+    let base = if deleted {
+        base.filter(opportunity::Column::DeletedAt.is_null())
+    } else {
+        base.filter(opportunity::Column::DeletedAt.is_not_null())
+    };
+    let row = base
+        .filter(opportunity::Column::Id.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::not_found("opportunity"))?;
+    let mut am: opportunity::ActiveModel = row.into();
+    am.deleted_at = Set(deleted.then(now));
+    let row = am.update(&txn).await?;
+    timeline(
+        &txn,
+        scope,
+        RECORD,
+        id,
+        if deleted { "deleted" } else { "restored" },
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Gives deals a new owner, all or none.
+const OWNED: records::Owned<opportunity::Entity> = records::Owned {
+    record: RECORD,
+    plural: "opportunities",
+    workspace: opportunity::Column::WorkspaceId,
+    id: opportunity::Column::Id,
+    owner: opportunity::Column::OwnerId,
+    updated_at: opportunity::Column::UpdatedAt,
+    id_of: |m| m.id,
+    owner_of: |m| m.owner_id,
+};
+
+pub async fn reassign(cx: &Context, scope: &TenantScope, ids: &[Uuid], owner: Uuid) -> Result<Vec<opportunity::Model>> {
+    let txn = cx.db.begin().await?;
+    let rows = records::reassign(&txn, scope, visible(scope), &OWNED, ids, owner).await?;
+    txn.commit().await?;
+    Ok(rows)
+}

@@ -235,3 +235,69 @@ pub fn change<T: serde::Serialize>(from: &T, to: &T) -> serde_json::Value {
 pub fn lower(col: impl sea_orm::sea_query::IntoColumnRef) -> SimpleExpr {
     sea_orm::sea_query::Func::lower(Expr::col(col)).into()
 }
+
+/// The columns that make a record reassignable, for [`reassign`].
+pub struct Owned<E: EntityTrait> {
+    pub record: &'static str,
+    pub plural: &'static str,
+    pub workspace: E::Column,
+    pub id: E::Column,
+    pub owner: E::Column,
+    pub updated_at: E::Column,
+    pub id_of: fn(&E::Model) -> Uuid,
+    pub owner_of: fn(&E::Model) -> Option<Uuid>,
+}
+
+/// Gives 1–500 visible records a new owner, all or none, with an `owner_changed` timeline entry
+/// for each record whose owner changes. Runs in the caller's transaction.
+pub async fn reassign<E, C>(
+    db: &C,
+    scope: &TenantScope,
+    visible: sea_orm::Select<E>,
+    spec: &Owned<E>,
+    ids: &[Uuid],
+    owner: Uuid,
+) -> Result<Vec<E::Model>>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    let unique: std::collections::HashSet<Uuid> = ids.iter().copied().collect();
+    if unique.is_empty() || unique.len() > 500 {
+        return Err(Error::bad_input("ids", "Reassign 1 to 500 records at a time."));
+    }
+    check_owner(db, scope, owner).await?;
+    let rows = visible
+        .clone()
+        .filter(spec.id.is_in(unique.iter().copied()))
+        .all(db)
+        .await?;
+    if rows.len() != unique.len() {
+        return Err(Error::NotFound(format!(
+            "Some of these {} do not exist in your workspace or are not visible to you; nothing was reassigned.",
+            spec.plural
+        )));
+    }
+    E::update_many()
+        .filter(spec.workspace.eq(scope.workspace_id))
+        .filter(spec.id.is_in(unique.iter().copied()))
+        .col_expr(spec.owner, Expr::value(owner))
+        .col_expr(spec.updated_at, Expr::value(now()))
+        .exec(db)
+        .await?;
+    for r in &rows {
+        let before = (spec.owner_of)(r);
+        if before != Some(owner) {
+            timeline(
+                db,
+                scope,
+                spec.record,
+                (spec.id_of)(r),
+                "owner_changed",
+                change(&before, &Some(owner)),
+            )
+            .await?;
+        }
+    }
+    Ok(visible.filter(spec.id.is_in(unique.iter().copied())).all(db).await?)
+}

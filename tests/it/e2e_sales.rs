@@ -498,3 +498,60 @@ async fn converting_a_lead_never_returns_a_record_the_rep_may_not_see() {
     );
     assert!(!r.to_string().contains("Admin's Bill") && !r.to_string().contains("admin only"));
 }
+
+#[tokio::test]
+async fn deals_can_be_deleted_restored_and_reassigned() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    let rep = crate::e2e_invitation::invite_and_accept(&app, &t, "REP").await;
+    let d = deal(&app, &t, json!({ "name": "d", "amountMinor": 5, "currency": "CNY" })).await;
+    app.gql_ok(
+        Some(&t.admin_token),
+        "mutation($id: ID!) { deleteOpportunity(id: $id) { opportunity { id } } }",
+        json!({ "id": d }),
+    )
+    .await;
+    let r = app
+        .gql_ok(
+            Some(&t.admin_token),
+            "{ opportunities { totalCount } opportunityTotals(groupBy: STAGE) { count } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        r["opportunities"]["totalCount"], 0,
+        "deleted deals leave lists and totals"
+    );
+    assert_eq!(r["opportunityTotals"], json!([]));
+    app.gql_ok(
+        Some(&t.admin_token),
+        "mutation($id: ID!) { restoreOpportunity(id: $id) { opportunity { id } } }",
+        json!({ "id": d }),
+    )
+    .await;
+    let r = app
+        .gql_ok(Some(&t.admin_token), "mutation($ids: [ID!]!, $o: ID!) { reassignOpportunities(input: { ids: $ids, ownerId: $o }) { opportunities { owner { email } } } }", json!({ "ids": [d], "o": rep.id }))
+        .await;
+    assert_eq!(
+        r["reassignOpportunities"]["opportunities"][0]["owner"]["email"],
+        rep.email.as_str()
+    );
+    let mine = app
+        .gql_ok(Some(&rep.token), "{ opportunities { totalCount } }", json!({}))
+        .await;
+    assert_eq!(mine["opportunities"]["totalCount"], 1);
+    let tl = app
+        .gql_ok(
+            Some(&t.admin_token),
+            "query($id: ID!) { opportunity(id: $id) { timeline { edges { node { kind } } } } }",
+            json!({ "id": d }),
+        )
+        .await;
+    let kinds: Vec<&str> = tl["opportunity"]["timeline"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["owner_changed", "restored", "deleted", "created"]);
+}

@@ -158,6 +158,22 @@ pub struct OpportunityPayload {
     pub opportunity: Opportunity,
 }
 
+/// Several deals after a change.
+#[derive(SimpleObject)]
+pub struct OpportunitiesPayload {
+    /// The deals.
+    pub opportunities: Vec<Opportunity>,
+}
+
+/// A new owner for several deals at once (all or nothing).
+#[derive(InputObject)]
+pub struct ReassignDealsInput {
+    /// The deals (1–500).
+    pub ids: Vec<ID>,
+    /// The new owner.
+    pub owner_id: ID,
+}
+
 /// The task after the change.
 #[derive(SimpleObject)]
 pub struct TaskPayload {
@@ -310,6 +326,51 @@ impl SalesMutation {
             .gql()?;
         Ok(OpportunityPayload {
             opportunity: Opportunity(row),
+        })
+    }
+
+    /// Deletes a deal (it can be restored).
+    async fn delete_opportunity(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<OpportunityPayload> {
+        let id = opp_id(&id).gql()?;
+        Ok(OpportunityPayload {
+            opportunity: Opportunity(
+                service::opportunity::set_deleted(cx(ctx), scope(ctx)?, id, true)
+                    .await
+                    .gql()?,
+            ),
+        })
+    }
+
+    /// Restores a deleted deal.
+    async fn restore_opportunity(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<OpportunityPayload> {
+        let id = opp_id(&id).gql()?;
+        Ok(OpportunityPayload {
+            opportunity: Opportunity(
+                service::opportunity::set_deleted(cx(ctx), scope(ctx)?, id, false)
+                    .await
+                    .gql()?,
+            ),
+        })
+    }
+
+    /// Gives deals a new owner, all or none.
+    async fn reassign_opportunities(
+        &self,
+        ctx: &Context<'_>,
+        input: ReassignDealsInput,
+    ) -> async_graphql::Result<OpportunitiesPayload> {
+        let ids = input
+            .ids
+            .iter()
+            .map(|i| ids::decode("ids", "Opportunity", "opportunity", i))
+            .collect::<Result<Vec<_>>>()
+            .gql()?;
+        let owner = ids::decode("ownerId", "User", "user", &input.owner_id).gql()?;
+        let rows = service::opportunity::reassign(cx(ctx), scope(ctx)?, &ids, owner)
+            .await
+            .gql()?;
+        Ok(OpportunitiesPayload {
+            opportunities: rows.into_iter().map(Opportunity).collect(),
         })
     }
 
