@@ -531,48 +531,20 @@ pub async fn share_private_notes(
 }
 
 pub fn condition(scope: &TenantScope, f: &ContactFilter, depth: usize) -> Result<Condition> {
-    filter::check_nesting(depth)?;
     let ws = scope.workspace_id;
-    let mut c = Condition::all();
-    for sub in &f.and {
-        c = c.add(condition(scope, sub, depth + 1)?);
-    }
-    if !f.or.is_empty() {
-        let mut any = Condition::any();
-        for sub in &f.or {
-            any = any.add(condition(scope, sub, depth + 1)?);
-        }
-        c = c.add(any);
-    }
-    if let Some(n) = &f.not {
-        c = c.add(condition(scope, n, depth + 1)?.not());
-    }
+    let mut c = filter::combinators(&f.and, &f.or, f.not.as_deref(), depth, |sub, d| {
+        condition(scope, sub, d)
+    })?;
     let col = |c: contact::Column| (contact::Entity, c);
     if let Some(op) = &f.number {
         c = c.add(filter::int("filter.number", col(contact::Column::Number), op)?);
     }
     if let Some(op) = &f.name {
-        if op.contains.is_some() || op.starts_with.is_some() {
-            c = c.add(filter::text(
-                "filter.name",
-                col(contact::Column::NameLower),
-                &StrOp {
-                    contains: op.contains.clone(),
-                    starts_with: op.starts_with.clone(),
-                    ..Default::default()
-                },
-                true,
-            )?);
-        }
-        c = c.add(filter::text(
+        c = c.add(filter::name(
             "filter.name",
+            col(contact::Column::NameLower),
             col(contact::Column::Name),
-            &StrOp {
-                contains: None,
-                starts_with: None,
-                ..op.clone()
-            },
-            false,
+            op,
         )?);
     }
     if let Some(op) = &f.title {

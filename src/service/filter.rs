@@ -201,3 +201,58 @@ pub fn check_nesting(depth: usize) -> Result<()> {
     }
     Ok(())
 }
+
+/// The `and`, `or` and `not` of a record filter; `each` turns one sub-filter into SQL.
+pub fn combinators<F>(
+    and: &[F],
+    or: &[F],
+    not: Option<&F>,
+    depth: usize,
+    each: impl Fn(&F, usize) -> Result<Condition>,
+) -> Result<Condition> {
+    check_nesting(depth)?;
+    let mut c = Condition::all();
+    for sub in and {
+        c = c.add(each(sub, depth + 1)?);
+    }
+    if !or.is_empty() {
+        let mut any = Condition::any();
+        for sub in or {
+            any = any.add(each(sub, depth + 1)?);
+        }
+        c = c.add(any);
+    }
+    if let Some(n) = not {
+        c = c.add(each(n, depth + 1)?.not());
+    }
+    Ok(c)
+}
+
+/// A name filter: `contains`/`startsWith` on the lowercase shadow column (case-insensitive),
+/// the exact operators on the name itself.
+pub fn name(
+    field: &str,
+    lower: impl IntoColumnRef + Clone,
+    exact: impl IntoColumnRef + Clone,
+    op: &StrOp,
+) -> Result<Condition> {
+    let mut c = Condition::all();
+    if op.contains.is_some() || op.starts_with.is_some() {
+        let fuzzy = StrOp {
+            contains: op.contains.clone(),
+            starts_with: op.starts_with.clone(),
+            ..Default::default()
+        };
+        c = c.add(text(field, lower, &fuzzy, true)?);
+    }
+    Ok(c.add(text(
+        field,
+        exact,
+        &StrOp {
+            contains: None,
+            starts_with: None,
+            ..op.clone()
+        },
+        false,
+    )?))
+}

@@ -392,25 +392,11 @@ pub fn condition(scope: &TenantScope, f: &OpportunityFilter) -> Result<Condition
     let col = |c: opportunity::Column| (opportunity::Entity, c);
     let mut c = Condition::all();
     if let Some(op) = &f.name {
-        c = c.add(filter::text(
+        c = c.add(filter::name(
             "filter.name",
             col(opportunity::Column::NameLower),
-            &StrOp {
-                contains: op.contains.clone(),
-                starts_with: op.starts_with.clone(),
-                ..Default::default()
-            },
-            true,
-        )?);
-        c = c.add(filter::text(
-            "filter.name",
             col(opportunity::Column::Name),
-            &StrOp {
-                contains: None,
-                starts_with: None,
-                ..op.clone()
-            },
-            false,
+            op,
         )?);
     }
     if let Some(op) = &f.stage_id {
