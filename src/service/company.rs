@@ -288,23 +288,7 @@ pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: CompanyChan
 /// Soft delete (restorable) or restore.
 pub async fn set_deleted(cx: &Context, scope: &TenantScope, id: Uuid, deleted: bool) -> Result<company::Model> {
     let txn = cx.db.begin().await?;
-    let row = visible(scope, !deleted)
-        .filter(company::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| Error::not_found("company"))?;
-    let mut am: company::ActiveModel = row.into();
-    am.deleted_at = Set(deleted.then(now));
-    let row = am.update(&txn).await?;
-    timeline(
-        &txn,
-        scope,
-        RECORD,
-        id,
-        if deleted { "deleted" } else { "restored" },
-        json!({}),
-    )
-    .await?;
+    let row = records::set_deleted(&txn, scope, &OWNED, id, deleted).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -317,6 +301,7 @@ const OWNED: records::Owned<company::Entity> = records::Owned {
     id: company::Column::Id,
     owner: company::Column::OwnerId,
     updated_at: company::Column::UpdatedAt,
+    deleted_at: company::Column::DeletedAt,
     id_of: |m| m.id,
     owner_of: |m| m.owner_id,
 };

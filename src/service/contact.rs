@@ -438,23 +438,7 @@ pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: ContactChan
 
 pub async fn set_deleted(cx: &Context, scope: &TenantScope, id: Uuid, deleted: bool) -> Result<contact::Model> {
     let txn = cx.db.begin().await?;
-    let row = visible(scope, !deleted)
-        .filter(contact::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| Error::not_found("contact"))?;
-    let mut am: contact::ActiveModel = row.into();
-    am.deleted_at = Set(deleted.then(now));
-    let row = am.update(&txn).await?;
-    timeline(
-        &txn,
-        scope,
-        RECORD,
-        id,
-        if deleted { "deleted" } else { "restored" },
-        json!({}),
-    )
-    .await?;
+    let row = records::set_deleted(&txn, scope, &OWNED, id, deleted).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -466,6 +450,7 @@ const OWNED: records::Owned<contact::Entity> = records::Owned {
     id: contact::Column::Id,
     owner: contact::Column::OwnerId,
     updated_at: contact::Column::UpdatedAt,
+    deleted_at: contact::Column::DeletedAt,
     id_of: |m| m.id,
     owner_of: |m| m.owner_id,
 };

@@ -356,3 +356,100 @@ pub async fn list(
 pub async fn count(cx: &Context, scope: &TenantScope, status: Option<&str>) -> Result<i64> {
     total(&cx.db, select(scope, status)).await
 }
+
+/// `None` leaves a field alone; `Some("")` clears it (the name cannot be cleared).
+#[derive(Debug, Clone, Default)]
+pub struct LeadChanges {
+    pub name: Option<String>,
+    pub company_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub source: Option<String>,
+}
+
+/// Changes a lead that is not converted yet; the timeline records before and after.
+pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: LeadChanges) -> Result<lead::Model> {
+    let txn = cx.db.begin().await?;
+    let before = visible(scope)
+        .filter(lead::Column::Id.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::not_found("lead"))?;
+    if before.status == "converted" {
+        return Err(Error::Conflict(
+            "This lead was converted; change the contact it became.".into(),
+        ));
+    }
+    let blank = |v: &str| v.trim().is_empty();
+    let mut am: lead::ActiveModel = before.clone().into();
+    let mut changes = serde_json::Map::new();
+    if let Some(n) = &ch.name {
+        let n = text::name("name", n, 200)?;
+        changes.insert("name".into(), records::change(&before.name, &n));
+        am.name_lower = Set(n.to_lowercase());
+        am.name = Set(n);
+    }
+    if let Some(c) = &ch.company_name {
+        let c = if blank(c) {
+            None
+        } else {
+            Some(text::name("companyName", c, 200)?)
+        };
+        changes.insert("companyName".into(), records::change(&before.company_name, &c));
+        am.company_name = Set(c);
+    }
+    if let Some(e) = &ch.email {
+        let e = if blank(e) {
+            None
+        } else {
+            Some(EmailAddress::parse("email", e)?)
+        };
+        changes.insert(
+            "email".into(),
+            records::change(&before.email, &e.as_ref().map(|e| e.display.clone())),
+        );
+        am.email_canonical = Set(e.as_ref().map(|e| e.canonical.clone()));
+        am.email = Set(e.map(|e| e.display));
+    }
+    if let Some(p) = &ch.phone {
+        let p = if blank(p) {
+            None
+        } else {
+            Some(Phone::parse("phone", p)?.display)
+        };
+        changes.insert("phone".into(), records::change(&before.phone, &p));
+        am.phone = Set(p);
+    }
+    if let Some(s) = &ch.source {
+        let s = Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        changes.insert("source".into(), records::change(&before.source, &s));
+        am.source = Set(s);
+    }
+    let row = am.update(&txn).await?;
+    if !changes.is_empty() {
+        timeline(&txn, scope, RECORD, id, "updated", json!({ "changes": changes })).await?;
+    }
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Soft delete (restorable) or restore a lead.
+const OWNED: records::Owned<lead::Entity> = records::Owned {
+    record: RECORD,
+    plural: "leads",
+    workspace: lead::Column::WorkspaceId,
+    id: lead::Column::Id,
+    owner: lead::Column::OwnerId,
+    updated_at: lead::Column::UpdatedAt,
+    deleted_at: lead::Column::DeletedAt,
+    id_of: |m| m.id,
+    owner_of: |m| m.owner_id,
+};
+
+/// Soft delete (restorable) or restore.
+pub async fn set_deleted(cx: &Context, scope: &TenantScope, id: Uuid, deleted: bool) -> Result<lead::Model> {
+    let txn = cx.db.begin().await?;
+    let row = records::set_deleted(&txn, scope, &OWNED, id, deleted).await?;
+    txn.commit().await?;
+    Ok(row)
+}

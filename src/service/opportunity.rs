@@ -587,30 +587,7 @@ pub async fn contacts_of(
 /// Soft delete (restorable) or restore a deal.
 pub async fn set_deleted(cx: &Context, scope: &TenantScope, id: Uuid, deleted: bool) -> Result<opportunity::Model> {
     let txn = cx.db.begin().await?;
-    let base =
-        opportunity::Entity::find_in(scope.workspace_id).filter(owner_visible(scope, opportunity::Column::OwnerId));
-    let base = if deleted {
-        base.filter(opportunity::Column::DeletedAt.is_null())
-    } else {
-        base.filter(opportunity::Column::DeletedAt.is_not_null())
-    };
-    let row = base
-        .filter(opportunity::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| Error::not_found("opportunity"))?;
-    let mut am: opportunity::ActiveModel = row.into();
-    am.deleted_at = Set(deleted.then(now));
-    let row = am.update(&txn).await?;
-    timeline(
-        &txn,
-        scope,
-        RECORD,
-        id,
-        if deleted { "deleted" } else { "restored" },
-        json!({}),
-    )
-    .await?;
+    let row = records::set_deleted(&txn, scope, &OWNED, id, deleted).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -623,6 +600,7 @@ const OWNED: records::Owned<opportunity::Entity> = records::Owned {
     id: opportunity::Column::Id,
     owner: opportunity::Column::OwnerId,
     updated_at: opportunity::Column::UpdatedAt,
+    deleted_at: opportunity::Column::DeletedAt,
     id_of: |m| m.id,
     owner_of: |m| m.owner_id,
 };

@@ -244,6 +244,7 @@ pub struct Owned<E: EntityTrait> {
     pub id: E::Column,
     pub owner: E::Column,
     pub updated_at: E::Column,
+    pub deleted_at: E::Column,
     pub id_of: fn(&E::Model) -> Uuid,
     pub owner_of: fn(&E::Model) -> Option<Uuid>,
 }
@@ -300,4 +301,57 @@ where
         }
     }
     Ok(visible.filter(spec.id.is_in(unique.iter().copied())).all(db).await?)
+}
+
+/// Soft-deletes (restorably) or restores one record the caller may see, with a timeline entry.
+/// Generic over the record type; like the `entity` constructors it filters by workspace first.
+pub async fn set_deleted<E, C>(
+    db: &C,
+    scope: &TenantScope,
+    spec: &Owned<E>,
+    id: Uuid,
+    deleted: bool,
+) -> Result<E::Model>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    let in_scope = || {
+        E::find()
+            .filter(spec.workspace.eq(scope.workspace_id))
+            .filter(owner_visible(scope, spec.owner))
+            .filter(spec.id.eq(id))
+    };
+    let current = if deleted {
+        spec.deleted_at.is_null()
+    } else {
+        spec.deleted_at.is_not_null()
+    };
+    if in_scope().filter(current).one(db).await?.is_none() {
+        return Err(Error::NotFound(format!(
+            "No {} with this id exists in your workspace.",
+            spec.record
+        )));
+    }
+    let t = now();
+    E::update_many()
+        .filter(spec.workspace.eq(scope.workspace_id))
+        .filter(spec.id.eq(id))
+        .col_expr(spec.deleted_at, Expr::value(if deleted { Some(t) } else { None }))
+        .col_expr(spec.updated_at, Expr::value(t))
+        .exec(db)
+        .await?;
+    timeline(
+        db,
+        scope,
+        spec.record,
+        id,
+        if deleted { "deleted" } else { "restored" },
+        serde_json::json!({}),
+    )
+    .await?;
+    in_scope()
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::Internal("record vanished while (un)deleting".into()))
 }

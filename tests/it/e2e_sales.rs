@@ -555,3 +555,87 @@ async fn deals_can_be_deleted_restored_and_reassigned() {
         .collect();
     assert_eq!(kinds, ["owner_changed", "restored", "deleted", "created"]);
 }
+
+#[tokio::test]
+async fn leads_can_be_corrected_deleted_and_restored() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    let l = app
+        .gql_ok(
+            Some(&t.admin_token),
+            "mutation { createLead(input: { name: \"Hank\", email: \"hank@globex.com\" }) { lead { id } } }",
+            json!({}),
+        )
+        .await;
+    let id = l["createLead"]["lead"]["id"].as_str().unwrap().to_string();
+    const UPDATE: &str =
+        "mutation($i: UpdateLeadInput!) { updateLead(input: $i) { lead { name email phone companyName } } }";
+    let r = app.gql_ok(Some(&t.admin_token), UPDATE, json!({ "i": { "id": id, "name": "Hank Scorpio", "phone": "+1 555 0100", "companyName": "Globex", "email": "" } })).await;
+    assert_eq!(
+        r["updateLead"]["lead"],
+        json!({ "name": "Hank Scorpio", "email": null, "phone": "+1 555 0100", "companyName": "Globex" })
+    );
+    let err = app
+        .gql_err(
+            Some(&t.admin_token),
+            UPDATE,
+            json!({ "i": { "id": id, "email": "not mail" } }),
+            "BAD_USER_INPUT",
+        )
+        .await;
+    assert_eq!(err["extensions"]["field"], "email");
+    let tl = app
+        .gql_ok(
+            Some(&t.admin_token),
+            "query($id: ID!) { lead(id: $id) { timeline { edges { node { kind data } } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        tl["lead"]["timeline"]["edges"][0]["node"]["data"]["changes"]["name"],
+        json!({ "from": "Hank", "to": "Hank Scorpio" })
+    );
+
+    app.gql_ok(
+        Some(&t.admin_token),
+        "mutation($id: ID!) { deleteLead(id: $id) { lead { id } } }",
+        json!({ "id": id }),
+    )
+    .await;
+    app.gql_err(
+        Some(&t.admin_token),
+        "query($id: ID!) { lead(id: $id) { name } }",
+        json!({ "id": id }),
+        "NOT_FOUND",
+    )
+    .await;
+    app.gql_ok(
+        Some(&t.admin_token),
+        "mutation($id: ID!) { restoreLead(id: $id) { lead { id } } }",
+        json!({ "id": id }),
+    )
+    .await;
+    // Converted leads are history: change the contact instead.
+    app.gql_ok(
+        Some(&t.admin_token),
+        "mutation($id: ID!) { convertLead(input: { id: $id }) { lead { status } } }",
+        json!({ "id": id }),
+    )
+    .await;
+    app.gql_err(
+        Some(&t.admin_token),
+        UPDATE,
+        json!({ "i": { "id": id, "name": "Changed" } }),
+        "CONFLICT",
+    )
+    .await;
+    // Another workspace's admin cannot touch it.
+    let other = app.tenant("Other").await;
+    app.gql_err(
+        Some(&other.admin_token),
+        "mutation($id: ID!) { deleteLead(id: $id) { lead { id } } }",
+        json!({ "id": id }),
+        "NOT_FOUND",
+    )
+    .await;
+}

@@ -142,6 +142,23 @@ pub struct ConvertLeadInput {
     pub currency: Option<String>,
 }
 
+/// Changes to a lead; fields left out stay, an empty string clears one.
+#[derive(InputObject)]
+pub struct UpdateLeadInput {
+    /// The lead.
+    pub id: ID,
+    /// The person's name.
+    pub name: Option<String>,
+    /// Their company, as given.
+    pub company_name: Option<String>,
+    /// Email.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Where it came from.
+    pub source: Option<String>,
+}
+
 /// A lead's status change.
 #[derive(InputObject)]
 pub struct SetLeadStatusInput {
@@ -447,6 +464,41 @@ impl SalesMutation {
         };
         Ok(LeadPayload {
             lead: Lead(service::lead::create(cx(ctx), scope(ctx)?, new).await.gql()?),
+        })
+    }
+
+    /// Changes a lead (not once it is converted).
+    async fn update_lead(&self, ctx: &Context<'_>, input: UpdateLeadInput) -> async_graphql::Result<LeadPayload> {
+        let id = ids::decode("id", "Lead", "lead", &input.id).gql()?;
+        let ch = service::lead::LeadChanges {
+            name: input.name,
+            company_name: input.company_name,
+            email: input.email,
+            phone: input.phone,
+            source: input.source,
+        };
+        Ok(LeadPayload {
+            lead: Lead(service::lead::update(cx(ctx), scope(ctx)?, id, ch).await.gql()?),
+        })
+    }
+
+    /// Deletes a lead (it can be restored).
+    async fn delete_lead(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<LeadPayload> {
+        let id = ids::decode("id", "Lead", "lead", &id).gql()?;
+        Ok(LeadPayload {
+            lead: Lead(service::lead::set_deleted(cx(ctx), scope(ctx)?, id, true).await.gql()?),
+        })
+    }
+
+    /// Restores a deleted lead.
+    async fn restore_lead(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<LeadPayload> {
+        let id = ids::decode("id", "Lead", "lead", &id).gql()?;
+        Ok(LeadPayload {
+            lead: Lead(
+                service::lead::set_deleted(cx(ctx), scope(ctx)?, id, false)
+                    .await
+                    .gql()?,
+            ),
         })
     }
 
