@@ -123,7 +123,7 @@ pub async fn log(cx: &Context, scope: &TenantScope, input: ActivityInput) -> Res
 }
 
 const NEWEST_FIRST: SortKey<activity::Entity> = SortKey {
-    name: "activities.occurredAt.desc",
+    name: "activities.occurredAt",
     column: activity::Column::OccurredAt,
     id_column: activity::Column::Id,
     descending: true,

@@ -48,7 +48,7 @@ fn visible(scope: &TenantScope) -> Select<auth_token::Entity> {
 }
 
 const NEWEST_FIRST: SortKey<auth_token::Entity> = SortKey {
-    name: "apiKeys.createdAt.desc",
+    name: "apiKeys.createdAt",
     column: auth_token::Column::CreatedAt,
     id_column: auth_token::Column::Id,
     descending: true,

@@ -386,33 +386,20 @@ pub fn condition(scope: &TenantScope, f: &CompanyFilter, depth: usize) -> Result
 }
 
 fn sort_key(order: CompanyOrder, descending: bool) -> SortKey<company::Entity> {
-    let (name, column, value): (&'static str, company::Column, fn(&company::Model) -> SortValue) =
-        match (order, descending) {
-            (CompanyOrder::Name, false) => ("companies.name.asc", company::Column::Name, |m| {
-                SortValue::Text(m.name.clone())
-            }),
-            (CompanyOrder::Name, true) => ("companies.name.desc", company::Column::Name, |m| {
-                SortValue::Text(m.name.clone())
-            }),
-            (CompanyOrder::Number, false) => ("companies.number.asc", company::Column::Number, |m| {
-                SortValue::Int(m.number)
-            }),
-            (CompanyOrder::Number, true) => ("companies.number.desc", company::Column::Number, |m| {
-                SortValue::Int(m.number)
-            }),
-            (CompanyOrder::CreatedAt, false) => ("companies.createdAt.asc", company::Column::CreatedAt, |m| {
-                SortValue::Time(m.created_at)
-            }),
-            (CompanyOrder::CreatedAt, true) => ("companies.createdAt.desc", company::Column::CreatedAt, |m| {
-                SortValue::Time(m.created_at)
-            }),
-            (CompanyOrder::UpdatedAt, false) => ("companies.updatedAt.asc", company::Column::UpdatedAt, |m| {
-                SortValue::Time(m.updated_at)
-            }),
-            (CompanyOrder::UpdatedAt, true) => ("companies.updatedAt.desc", company::Column::UpdatedAt, |m| {
-                SortValue::Time(m.updated_at)
-            }),
-        };
+    let (name, column, value): (&'static str, company::Column, fn(&company::Model) -> SortValue) = match order {
+        CompanyOrder::Name => ("companies.name", company::Column::Name, |m| {
+            SortValue::Text(m.name.clone())
+        }),
+        CompanyOrder::Number => ("companies.number", company::Column::Number, |m| {
+            SortValue::Int(m.number)
+        }),
+        CompanyOrder::CreatedAt => ("companies.createdAt", company::Column::CreatedAt, |m| {
+            SortValue::Time(m.created_at)
+        }),
+        CompanyOrder::UpdatedAt => ("companies.updatedAt", company::Column::UpdatedAt, |m| {
+            SortValue::Time(m.updated_at)
+        }),
+    };
     SortKey {
         name,
         column,

@@ -626,33 +626,18 @@ pub fn condition(scope: &TenantScope, f: &ContactFilter, depth: usize) -> Result
 }
 
 fn sort_key(order: ContactOrder, descending: bool) -> SortKey<contact::Entity> {
-    let (name, column, value): (&'static str, contact::Column, fn(&contact::Model) -> SortValue) =
-        match (order, descending) {
-            (ContactOrder::Name, false) => ("contacts.name.asc", contact::Column::Name, |m| {
-                SortValue::Text(m.name.clone())
-            }),
-            (ContactOrder::Name, true) => ("contacts.name.desc", contact::Column::Name, |m| {
-                SortValue::Text(m.name.clone())
-            }),
-            (ContactOrder::Number, false) => ("contacts.number.asc", contact::Column::Number, |m| {
-                SortValue::Int(m.number)
-            }),
-            (ContactOrder::Number, true) => ("contacts.number.desc", contact::Column::Number, |m| {
-                SortValue::Int(m.number)
-            }),
-            (ContactOrder::CreatedAt, false) => ("contacts.createdAt.asc", contact::Column::CreatedAt, |m| {
-                SortValue::Time(m.created_at)
-            }),
-            (ContactOrder::CreatedAt, true) => ("contacts.createdAt.desc", contact::Column::CreatedAt, |m| {
-                SortValue::Time(m.created_at)
-            }),
-            (ContactOrder::UpdatedAt, false) => ("contacts.updatedAt.asc", contact::Column::UpdatedAt, |m| {
-                SortValue::Time(m.updated_at)
-            }),
-            (ContactOrder::UpdatedAt, true) => ("contacts.updatedAt.desc", contact::Column::UpdatedAt, |m| {
-                SortValue::Time(m.updated_at)
-            }),
-        };
+    let (name, column, value): (&'static str, contact::Column, fn(&contact::Model) -> SortValue) = match order {
+        ContactOrder::Name => ("contacts.name", contact::Column::Name, |m| {
+            SortValue::Text(m.name.clone())
+        }),
+        ContactOrder::Number => ("contacts.number", contact::Column::Number, |m| SortValue::Int(m.number)),
+        ContactOrder::CreatedAt => ("contacts.createdAt", contact::Column::CreatedAt, |m| {
+            SortValue::Time(m.created_at)
+        }),
+        ContactOrder::UpdatedAt => ("contacts.updatedAt", contact::Column::UpdatedAt, |m| {
+            SortValue::Time(m.updated_at)
+        }),
+    };
     SortKey {
         name,
         column,

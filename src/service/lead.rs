@@ -328,7 +328,7 @@ async fn new_contact<C: ConnectionTrait>(
 }
 
 const NEWEST_FIRST: SortKey<lead::Entity> = SortKey {
-    name: "leads.createdAt.desc",
+    name: "leads.createdAt",
     column: lead::Column::CreatedAt,
     id_column: lead::Column::Id,
     descending: true,

@@ -445,31 +445,17 @@ pub fn condition(scope: &TenantScope, f: &OpportunityFilter) -> Result<Condition
 }
 
 fn sort_key(order: OpportunityOrder, descending: bool) -> SortKey<opportunity::Entity> {
-    let (name, column, value): (&'static str, opportunity::Column, fn(&opportunity::Model) -> SortValue) =
-        match (order, descending) {
-            (OpportunityOrder::Name, false) => ("opportunities.name.asc", opportunity::Column::Name, |m| {
-                SortValue::Text(m.name.clone())
-            }),
-            (OpportunityOrder::Name, true) => ("opportunities.name.desc", opportunity::Column::Name, |m| {
-                SortValue::Text(m.name.clone())
-            }),
-            (OpportunityOrder::Amount, false) => ("opportunities.amount.asc", opportunity::Column::AmountMinor, |m| {
-                SortValue::Int(m.amount_minor)
-            }),
-            (OpportunityOrder::Amount, true) => ("opportunities.amount.desc", opportunity::Column::AmountMinor, |m| {
-                SortValue::Int(m.amount_minor)
-            }),
-            (OpportunityOrder::CreatedAt, false) => {
-                ("opportunities.createdAt.asc", opportunity::Column::CreatedAt, |m| {
-                    SortValue::Time(m.created_at)
-                })
-            }
-            (OpportunityOrder::CreatedAt, true) => {
-                ("opportunities.createdAt.desc", opportunity::Column::CreatedAt, |m| {
-                    SortValue::Time(m.created_at)
-                })
-            }
-        };
+    let (name, column, value): (&'static str, opportunity::Column, fn(&opportunity::Model) -> SortValue) = match order {
+        OpportunityOrder::Name => ("opportunities.name", opportunity::Column::Name, |m| {
+            SortValue::Text(m.name.clone())
+        }),
+        OpportunityOrder::Amount => ("opportunities.amount", opportunity::Column::AmountMinor, |m| {
+            SortValue::Int(m.amount_minor)
+        }),
+        OpportunityOrder::CreatedAt => ("opportunities.createdAt", opportunity::Column::CreatedAt, |m| {
+            SortValue::Time(m.created_at)
+        }),
+    };
     SortKey {
         name,
         column,

@@ -64,6 +64,13 @@ pub struct SortKey<E: EntityTrait> {
     pub id: fn(&E::Model) -> Uuid,
 }
 
+impl<E: EntityTrait> SortKey<E> {
+    /// What a cursor is bound to: the ordering and its direction.
+    fn cursor_name(&self) -> String {
+        format!("{}.{}", self.name, if self.descending { "desc" } else { "asc" })
+    }
+}
+
 pub struct Page<T> {
     pub edges: Vec<(String, T)>,
     pub has_next_page: bool,
@@ -135,12 +142,12 @@ where
     let after = args
         .after
         .as_deref()
-        .map(|c| decode("after", c, workspace_id, key.name))
+        .map(|c| decode("after", c, workspace_id, &key.cursor_name()))
         .transpose()?;
     let before = args
         .before
         .as_deref()
-        .map(|c| decode("before", c, workspace_id, key.name))
+        .map(|c| decode("before", c, workspace_id, &key.cursor_name()))
         .transpose()?;
 
     let mut select = select;
@@ -169,7 +176,7 @@ where
         .map(|m| {
             let c = CursorData {
                 w: workspace_id,
-                k: key.name.to_string(),
+                k: key.cursor_name(),
                 v: (key.value)(&m),
                 i: (key.id)(&m),
             };

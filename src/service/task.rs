@@ -178,7 +178,7 @@ pub struct TaskFilter {
 }
 
 const BY_CREATION: SortKey<task::Entity> = SortKey {
-    name: "tasks.createdAt.asc",
+    name: "tasks.createdAt",
     column: task::Column::CreatedAt,
     id_column: task::Column::Id,
     descending: false,

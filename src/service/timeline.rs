@@ -10,7 +10,7 @@ use crate::service::Context;
 use crate::service::pagination::{Page, PageArgs, SortKey, SortValue, paginate, total};
 
 const NEWEST_FIRST: SortKey<timeline_entry::Entity> = SortKey {
-    name: "timeline.occurredAt.desc",
+    name: "timeline.occurredAt",
     column: timeline_entry::Column::OccurredAt,
     id_column: timeline_entry::Column::Id,
     descending: true,

@@ -30,23 +30,12 @@ pub enum UserOrder {
 }
 
 fn sort_key(order: UserOrder, descending: bool) -> SortKey<user::Entity> {
-    let (name, column, value): (&'static str, user::Column, fn(&user::Model) -> SortValue) = match (order, descending) {
-        (UserOrder::Name, false) => ("users.name.asc", user::Column::Name, |m| {
-            SortValue::Text(m.name.clone())
-        }),
-        (UserOrder::Name, true) => ("users.name.desc", user::Column::Name, |m| {
-            SortValue::Text(m.name.clone())
-        }),
-        (UserOrder::Email, false) => ("users.email.asc", user::Column::EmailCanonical, |m| {
+    let (name, column, value): (&'static str, user::Column, fn(&user::Model) -> SortValue) = match order {
+        UserOrder::Name => ("users.name", user::Column::Name, |m| SortValue::Text(m.name.clone())),
+        UserOrder::Email => ("users.email", user::Column::EmailCanonical, |m| {
             SortValue::Text(m.email_canonical.clone())
         }),
-        (UserOrder::Email, true) => ("users.email.desc", user::Column::EmailCanonical, |m| {
-            SortValue::Text(m.email_canonical.clone())
-        }),
-        (UserOrder::CreatedAt, false) => ("users.createdAt.asc", user::Column::CreatedAt, |m| {
-            SortValue::Time(m.created_at)
-        }),
-        (UserOrder::CreatedAt, true) => ("users.createdAt.desc", user::Column::CreatedAt, |m| {
+        UserOrder::CreatedAt => ("users.createdAt", user::Column::CreatedAt, |m| {
             SortValue::Time(m.created_at)
         }),
     };
