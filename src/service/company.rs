@@ -238,7 +238,19 @@ pub async fn get(cx: &Context, scope: &TenantScope, id: Uuid) -> Result<company:
 
 pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: CompanyChanges) -> Result<company::Model> {
     let txn = cx.db.begin().await?;
-    let before = get_visible(&txn, scope, id, "id").await?;
+    let row = update_in(&txn, scope, id, ch).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// The same, inside the caller's transaction (the import runs many in one).
+pub async fn update_in<C: ConnectionTrait>(
+    db: &C,
+    scope: &TenantScope,
+    id: Uuid,
+    ch: CompanyChanges,
+) -> Result<company::Model> {
+    let before = get_visible(db, scope, id, "id").await?;
     let mut am: company::ActiveModel = before.clone().into();
     let mut changes = serde_json::Map::new();
     if let Some(n) = &ch.name {
@@ -268,20 +280,19 @@ pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: CompanyChan
     opt_field!(tier, "tier", 40);
     if let Some(d) = &ch.domains {
         let domains = parse_domains(d)?;
-        check_domains(&txn, scope.workspace_id, &domains, Some(id)).await?;
-        set_domains(&txn, scope.workspace_id, id, &domains).await?;
+        check_domains(db, scope.workspace_id, &domains, Some(id)).await?;
+        set_domains(db, scope.workspace_id, id, &domains).await?;
         changes.insert("domains".into(), json!({ "to": domains }));
     }
     if let Some(t) = &ch.tags {
         let tags = parse_tags("tags", t)?;
-        set_tags(&txn, scope.workspace_id, RECORD, id, &tags).await?;
+        set_tags(db, scope.workspace_id, RECORD, id, &tags).await?;
         changes.insert("tags".into(), json!({ "to": tags }));
     }
-    let row = am.update(&txn).await?;
+    let row = am.update(db).await?;
     if !changes.is_empty() {
-        timeline(&txn, scope, RECORD, id, "updated", json!({ "changes": changes })).await?;
+        timeline(db, scope, RECORD, id, "updated", json!({ "changes": changes })).await?;
     }
-    txn.commit().await?;
     Ok(row)
 }
 
@@ -294,7 +305,7 @@ pub async fn set_deleted(cx: &Context, scope: &TenantScope, id: Uuid, deleted: b
 }
 
 /// Reassigns owners; every company must be visible to the caller, or nothing changes.
-const OWNED: records::Owned<company::Entity> = records::Owned {
+pub(crate) const OWNED: records::Owned<company::Entity> = records::Owned {
     record: RECORD,
     plural: "companies",
     workspace: company::Column::WorkspaceId,

@@ -339,7 +339,19 @@ pub async fn may_read_private<C: ConnectionTrait>(db: &C, scope: &TenantScope, c
 
 pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: ContactChanges) -> Result<contact::Model> {
     let txn = cx.db.begin().await?;
-    let before = get_visible(&txn, scope, id, "id").await?;
+    let row = update_in(&txn, scope, id, ch).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// The same, inside the caller's transaction (the import runs many in one).
+pub async fn update_in<C: ConnectionTrait>(
+    db: &C,
+    scope: &TenantScope,
+    id: Uuid,
+    ch: ContactChanges,
+) -> Result<contact::Model> {
+    let before = get_visible(db, scope, id, "id").await?;
     let mut am: contact::ActiveModel = before.clone().into();
     let mut changes = serde_json::Map::new();
     if let Some(n) = &ch.name {
@@ -361,7 +373,7 @@ pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: ContactChan
         && c != before.company_id
     {
         if let Some(c) = c {
-            companies::get_visible(&txn, scope, c, "companyId").await?;
+            companies::get_visible(db, scope, c, "companyId").await?;
         }
         changes.insert("companyId".into(), change(&before.company_id, &c));
         am.company_id = Set(c);
@@ -373,7 +385,7 @@ pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: ContactChan
             if r == id {
                 return Err(Error::bad_input("referredById", "A contact cannot refer themselves."));
             }
-            get_visible(&txn, scope, r, "referredById").await?;
+            get_visible(db, scope, r, "referredById").await?;
         }
         changes.insert("referredById".into(), change(&before.referred_by_id, &r));
         am.referred_by_id = Set(r);
@@ -393,7 +405,7 @@ pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: ContactChan
         }
     }
     if let Some(n) = &ch.private_notes {
-        if !may_read_private(&txn, scope, &before).await? {
+        if !may_read_private(db, scope, &before).await? {
             return Err(Error::Forbidden(
                 "Only the contact's owner and those they share private notes with can change them.".into(),
             ));
@@ -408,8 +420,8 @@ pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: ContactChan
     }
     if let Some(e) = &ch.emails {
         let emails = parse_emails(e)?;
-        check_emails(&txn, scope.workspace_id, &emails, Some(id)).await?;
-        set_emails(&txn, scope.workspace_id, id, &emails).await?;
+        check_emails(db, scope.workspace_id, &emails, Some(id)).await?;
+        set_emails(db, scope.workspace_id, id, &emails).await?;
         changes.insert(
             "emails".into(),
             json!({ "to": emails.iter().map(|(e, _)| e.display.clone()).collect::<Vec<_>>() }),
@@ -417,7 +429,7 @@ pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: ContactChan
     }
     if let Some(p) = &ch.phones {
         let phones = parse_phones(p)?;
-        set_phones(&txn, scope.workspace_id, id, &phones).await?;
+        set_phones(db, scope.workspace_id, id, &phones).await?;
         changes.insert(
             "phones".into(),
             json!({ "to": phones.iter().map(|(p, _)| p.display.clone()).collect::<Vec<_>>() }),
@@ -425,14 +437,13 @@ pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: ContactChan
     }
     if let Some(t) = &ch.tags {
         let tags = parse_tags("tags", t)?;
-        set_tags(&txn, scope.workspace_id, RECORD, id, &tags).await?;
+        set_tags(db, scope.workspace_id, RECORD, id, &tags).await?;
         changes.insert("tags".into(), json!({ "to": tags }));
     }
-    let row = am.update(&txn).await?;
+    let row = am.update(db).await?;
     if !changes.is_empty() {
-        timeline(&txn, scope, RECORD, id, "updated", json!({ "changes": changes })).await?;
+        timeline(db, scope, RECORD, id, "updated", json!({ "changes": changes })).await?;
     }
-    txn.commit().await?;
     Ok(row)
 }
 
@@ -443,7 +454,7 @@ pub async fn set_deleted(cx: &Context, scope: &TenantScope, id: Uuid, deleted: b
     Ok(row)
 }
 
-const OWNED: records::Owned<contact::Entity> = records::Owned {
+pub(crate) const OWNED: records::Owned<contact::Entity> = records::Owned {
     record: RECORD,
     plural: "contacts",
     workspace: contact::Column::WorkspaceId,

@@ -60,7 +60,7 @@ pub struct NewDeal {
     pub currency: String,
 }
 
-fn visible(scope: &TenantScope) -> Select<lead::Entity> {
+pub(crate) fn visible(scope: &TenantScope) -> Select<lead::Entity> {
     lead::Entity::find_in(scope.workspace_id)
         .filter(owner_visible(scope, lead::Column::OwnerId))
         .filter(lead::Column::DeletedAt.is_null())
@@ -75,6 +75,14 @@ pub async fn get(cx: &Context, scope: &TenantScope, id: Uuid) -> Result<lead::Mo
 }
 
 pub async fn create(cx: &Context, scope: &TenantScope, input: LeadInput) -> Result<lead::Model> {
+    let txn = cx.db.begin().await?;
+    let row = create_in(&txn, scope, input).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// The same, inside the caller's transaction. Everything is checked before the first write.
+pub async fn create_in<C: ConnectionTrait>(db: &C, scope: &TenantScope, input: LeadInput) -> Result<lead::Model> {
     let name = text::name("name", &input.name, 200)?;
     let email = input
         .email
@@ -96,10 +104,9 @@ pub async fn create(cx: &Context, scope: &TenantScope, input: LeadInput) -> Resu
         .map(|c| text::name("companyName", c, 200))
         .transpose()?;
     let owner = input.owner_id.unwrap_or(scope.user_id);
-    let txn = cx.db.begin().await?;
-    check_owner(&txn, scope, owner).await?;
+    check_owner(db, scope, owner).await?;
     let id = Uuid::now_v7();
-    let number = records::next_number(&txn, scope.workspace_id, RECORD).await?;
+    let number = records::next_number(db, scope.workspace_id, RECORD).await?;
     let row = lead::ActiveModel {
         id: Set(id),
         workspace_id: Set(scope.workspace_id),
@@ -121,10 +128,9 @@ pub async fn create(cx: &Context, scope: &TenantScope, input: LeadInput) -> Resu
         created_by: Set(Some(scope.user_id)),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(db)
     .await?;
-    timeline(&txn, scope, RECORD, id, "created", json!({ "name": row.name })).await?;
-    txn.commit().await?;
+    timeline(db, scope, RECORD, id, "created", json!({ "name": row.name })).await?;
     Ok(row)
 }
 
@@ -370,9 +376,21 @@ pub struct LeadChanges {
 /// Changes a lead that is not converted yet; the timeline records before and after.
 pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: LeadChanges) -> Result<lead::Model> {
     let txn = cx.db.begin().await?;
+    let row = update_in(&txn, scope, id, ch).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// The same, inside the caller's transaction (the import runs many in one).
+pub async fn update_in<C: ConnectionTrait>(
+    db: &C,
+    scope: &TenantScope,
+    id: Uuid,
+    ch: LeadChanges,
+) -> Result<lead::Model> {
     let before = visible(scope)
         .filter(lead::Column::Id.eq(id))
-        .one(&txn)
+        .one(db)
         .await?
         .ok_or_else(|| Error::not_found("lead"))?;
     if before.status == "converted" {
@@ -425,16 +443,15 @@ pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: LeadChanges
         changes.insert("source".into(), records::change(&before.source, &s));
         am.source = Set(s);
     }
-    let row = am.update(&txn).await?;
+    let row = am.update(db).await?;
     if !changes.is_empty() {
-        timeline(&txn, scope, RECORD, id, "updated", json!({ "changes": changes })).await?;
+        timeline(db, scope, RECORD, id, "updated", json!({ "changes": changes })).await?;
     }
-    txn.commit().await?;
     Ok(row)
 }
 
 /// Soft delete (restorable) or restore a lead.
-const OWNED: records::Owned<lead::Entity> = records::Owned {
+pub(crate) const OWNED: records::Owned<lead::Entity> = records::Owned {
     record: RECORD,
     plural: "leads",
     workspace: lead::Column::WorkspaceId,
