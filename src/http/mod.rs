@@ -6,13 +6,14 @@ mod export;
 mod graphiql;
 mod graphql;
 mod health;
+mod import;
 mod ws;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::graphql::AppSchema;
@@ -41,6 +42,12 @@ pub fn router(cx: Arc<Context>, schema: AppSchema) -> Router {
         .route("/graphql", get(graphql::get_handler).post(graphql::post_handler))
         .route("/graphql/ws", get(ws::handler))
         .route("/export/contacts.csv", get(export::contacts))
+        .route("/export/companies.csv", get(export::companies))
+        .route("/export/leads.csv", get(export::leads))
+        .route("/export/opportunities.csv", get(export::opportunities))
+        .route("/import/contacts.csv", post(import::contacts))
+        .route("/import/companies.csv", post(import::companies))
+        .route("/import/leads.csv", post(import::leads))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .layer(cors)

@@ -13,6 +13,7 @@ mod e2e_auth;
 mod e2e_contact;
 mod e2e_department;
 mod e2e_http;
+mod e2e_import;
 mod e2e_invitation;
 mod e2e_sales;
 mod e2e_subscription;

@@ -5,7 +5,7 @@ mod crm;
 mod department;
 mod me;
 mod node;
-mod sales;
+pub(crate) mod sales;
 mod user;
 
 use async_graphql::MergedObject;

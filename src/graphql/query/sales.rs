@@ -70,7 +70,7 @@ fn id_op(field: &str, kind: &str, what: &str, f: &IdFilter) -> crate::Result<ser
 }
 
 impl OpportunityFilter {
-    fn to_service(&self) -> crate::Result<service::opportunity::OpportunityFilter> {
+    pub(crate) fn to_service(&self) -> crate::Result<service::opportunity::OpportunityFilter> {
         Ok(service::opportunity::OpportunityFilter {
             name: self.name.as_ref().map(Into::into),
             stage_id: self
