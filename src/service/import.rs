@@ -930,6 +930,20 @@ impl Importer<'_> {
                 semi_public_notes: row.one("semi_public_notes"),
                 ..Default::default()
             };
+            if company_cell.is_none() {
+                // `create_in` checks everything before its first write: no savepoint needed.
+                return match contacts::create_in(txn, scope, input).await {
+                    Ok(m) => {
+                        for e in &c.emails {
+                            by_email.insert(e.canonical.clone(), m.id);
+                        }
+                        editable.insert(m.id);
+                        Ok(Ok(Outcome::Created))
+                    }
+                    Err(e) => Ok(Err(row_error(e, "email")?)),
+                };
+            }
+            // A company may be created first; a savepoint undoes it if the contact is rejected.
             let sp = txn.begin().await?;
             let result = async {
                 let mut input = input;
