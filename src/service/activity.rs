@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::domain::{activity as kinds, text};
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
-use crate::service::pagination::{Page, PageArgs, SortKey, SortValue, paginate, total};
+use crate::service::pagination::{Page, PageArgs, SortKey, SortPart, SortValue, paginate, total};
 use crate::service::records::timeline;
 use crate::service::{Context, company, contact, now};
 
@@ -122,14 +122,19 @@ pub async fn log(cx: &Context, scope: &TenantScope, input: ActivityInput) -> Res
     Ok(row)
 }
 
-const NEWEST_FIRST: SortKey<activity::Entity> = SortKey {
-    name: "activities.occurredAt",
-    column: activity::Column::OccurredAt,
-    id_column: activity::Column::Id,
-    descending: true,
-    value: |m| SortValue::Time(m.occurred_at),
-    id: |m| m.id,
-};
+fn newest_first() -> SortKey<activity::Entity> {
+    SortKey::single(
+        "activities",
+        activity::Column::Id,
+        |m| m.id,
+        SortPart {
+            name: "occurredAt",
+            column: activity::Column::OccurredAt,
+            descending: true,
+            value: |m| SortValue::Time(m.occurred_at),
+        },
+    )
+}
 
 fn select(scope: &TenantScope, of: Of) -> Select<activity::Entity> {
     let q = activity::Entity::find_in(scope.workspace_id);
@@ -141,7 +146,7 @@ fn select(scope: &TenantScope, of: Of) -> Select<activity::Entity> {
 
 /// A record's activities, newest first. The caller already holds the visible record.
 pub async fn list(cx: &Context, scope: &TenantScope, of: Of, page: &PageArgs) -> Result<Page<activity::Model>> {
-    paginate(&cx.db, scope.workspace_id, select(scope, of), &NEWEST_FIRST, page).await
+    paginate(&cx.db, scope.workspace_id, select(scope, of), &newest_first(), page).await
 }
 
 pub async fn count(cx: &Context, scope: &TenantScope, of: Of) -> Result<i64> {

@@ -10,7 +10,7 @@ use crate::auth::token::TokenKind;
 use crate::domain::text;
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
-use crate::service::pagination::{Page, PageArgs, SortKey, SortValue, paginate, total};
+use crate::service::pagination::{Page, PageArgs, SortKey, SortPart, SortValue, paginate, total};
 use crate::service::{Context, now, session};
 
 pub struct NewApiKey {
@@ -47,17 +47,22 @@ fn visible(scope: &TenantScope) -> Select<auth_token::Entity> {
     }
 }
 
-const NEWEST_FIRST: SortKey<auth_token::Entity> = SortKey {
-    name: "apiKeys.createdAt",
-    column: auth_token::Column::CreatedAt,
-    id_column: auth_token::Column::Id,
-    descending: true,
-    value: |m| SortValue::Time(m.created_at),
-    id: |m| m.id,
-};
+fn newest_first() -> SortKey<auth_token::Entity> {
+    SortKey::single(
+        "apiKeys",
+        auth_token::Column::Id,
+        |m| m.id,
+        SortPart {
+            name: "createdAt",
+            column: auth_token::Column::CreatedAt,
+            descending: true,
+            value: |m| SortValue::Time(m.created_at),
+        },
+    )
+}
 
 pub async fn list(cx: &Context, scope: &TenantScope, args: &PageArgs) -> Result<Page<auth_token::Model>> {
-    paginate(&cx.db, scope.workspace_id, visible(scope), &NEWEST_FIRST, args).await
+    paginate(&cx.db, scope.workspace_id, visible(scope), &newest_first(), args).await
 }
 
 pub async fn count(cx: &Context, scope: &TenantScope) -> Result<i64> {

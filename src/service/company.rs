@@ -14,7 +14,7 @@ use crate::domain::{domain_name, text};
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
 use crate::service::filter::{self, IdOp, IntOp, StrOp, TimeOp};
-use crate::service::pagination::{Page, PageArgs, SortKey, SortValue, paginate, total};
+use crate::service::pagination::{OrderPart, Page, PageArgs, SortKey, SortValue, paginate, total};
 use crate::service::records::{self, change, check_owner, owner_visible, parse_tags, set_tags, timeline};
 use crate::service::{Context, now};
 
@@ -67,7 +67,7 @@ pub struct CompanyFilter {
     pub updated_at: Option<TimeOp>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum CompanyOrder {
     Name,
     Number,
@@ -396,29 +396,27 @@ pub fn condition(scope: &TenantScope, f: &CompanyFilter, depth: usize) -> Result
     Ok(c)
 }
 
-fn sort_key(order: CompanyOrder, descending: bool) -> SortKey<company::Entity> {
-    let (name, column, value): (&'static str, company::Column, fn(&company::Model) -> SortValue) = match order {
-        CompanyOrder::Name => ("companies.name", company::Column::Name, |m| {
-            SortValue::Text(m.name.clone())
-        }),
-        CompanyOrder::Number => ("companies.number", company::Column::Number, |m| {
-            SortValue::Int(m.number)
-        }),
-        CompanyOrder::CreatedAt => ("companies.createdAt", company::Column::CreatedAt, |m| {
+fn order_part(o: CompanyOrder) -> OrderPart<company::Entity> {
+    match o {
+        CompanyOrder::Name => ("name", company::Column::Name, |m| SortValue::Text(m.name.clone())),
+        CompanyOrder::Number => ("number", company::Column::Number, |m| SortValue::Int(m.number)),
+        CompanyOrder::CreatedAt => ("createdAt", company::Column::CreatedAt, |m| {
             SortValue::Time(m.created_at)
         }),
-        CompanyOrder::UpdatedAt => ("companies.updatedAt", company::Column::UpdatedAt, |m| {
+        CompanyOrder::UpdatedAt => ("updatedAt", company::Column::UpdatedAt, |m| {
             SortValue::Time(m.updated_at)
         }),
-    };
-    SortKey {
-        name,
-        column,
-        id_column: company::Column::Id,
-        descending,
-        value,
-        id: |m| m.id,
     }
+}
+
+fn sort_key(order: &[(CompanyOrder, bool)]) -> Result<SortKey<company::Entity>> {
+    SortKey::of(
+        "companies",
+        company::Column::Id,
+        |m: &company::Model| m.id,
+        order,
+        order_part,
+    )
 }
 
 /// A filtered, searched selection of visible companies.
@@ -469,8 +467,8 @@ pub fn select(
 pub struct ListArgs<'a> {
     pub filter: Option<&'a CompanyFilter>,
     pub search: Option<&'a str>,
-    pub order: CompanyOrder,
-    pub descending: bool,
+    /// `(field, descending)` pairs, first one first (1 to 3).
+    pub order: &'a [(CompanyOrder, bool)],
     pub deleted: bool,
 }
 
@@ -481,7 +479,7 @@ pub async fn list(
     page: &PageArgs,
 ) -> Result<Page<company::Model>> {
     let q = select(scope, a.filter, a.search, a.deleted)?;
-    paginate(&cx.db, scope.workspace_id, q, &sort_key(a.order, a.descending), page).await
+    paginate(&cx.db, scope.workspace_id, q, &sort_key(a.order)?, page).await
 }
 
 pub async fn count(cx: &Context, scope: &TenantScope, a: &ListArgs<'_>) -> Result<i64> {

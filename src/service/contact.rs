@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::scope::TenantScope;
 use crate::service::company::{self as companies, CompanyFilter};
 use crate::service::filter::{self, IdOp, IntOp, StrOp, TimeOp};
-use crate::service::pagination::{Page, PageArgs, SortKey, SortValue, paginate, total};
+use crate::service::pagination::{OrderPart, Page, PageArgs, SortKey, SortValue, paginate, total};
 use crate::service::records::{self, change, check_owner, owner_visible, parse_tags, set_tags, timeline};
 use crate::service::{Context, now};
 
@@ -80,7 +80,7 @@ pub struct ContactFilter {
     pub company: Option<CompanyFilter>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ContactOrder {
     Name,
     Number,
@@ -636,27 +636,27 @@ pub fn condition(scope: &TenantScope, f: &ContactFilter, depth: usize) -> Result
     Ok(c)
 }
 
-fn sort_key(order: ContactOrder, descending: bool) -> SortKey<contact::Entity> {
-    let (name, column, value): (&'static str, contact::Column, fn(&contact::Model) -> SortValue) = match order {
-        ContactOrder::Name => ("contacts.name", contact::Column::Name, |m| {
-            SortValue::Text(m.name.clone())
-        }),
-        ContactOrder::Number => ("contacts.number", contact::Column::Number, |m| SortValue::Int(m.number)),
-        ContactOrder::CreatedAt => ("contacts.createdAt", contact::Column::CreatedAt, |m| {
+fn order_part(o: ContactOrder) -> OrderPart<contact::Entity> {
+    match o {
+        ContactOrder::Name => ("name", contact::Column::Name, |m| SortValue::Text(m.name.clone())),
+        ContactOrder::Number => ("number", contact::Column::Number, |m| SortValue::Int(m.number)),
+        ContactOrder::CreatedAt => ("createdAt", contact::Column::CreatedAt, |m| {
             SortValue::Time(m.created_at)
         }),
-        ContactOrder::UpdatedAt => ("contacts.updatedAt", contact::Column::UpdatedAt, |m| {
+        ContactOrder::UpdatedAt => ("updatedAt", contact::Column::UpdatedAt, |m| {
             SortValue::Time(m.updated_at)
         }),
-    };
-    SortKey {
-        name,
-        column,
-        id_column: contact::Column::Id,
-        descending,
-        value,
-        id: |m| m.id,
     }
+}
+
+fn sort_key(order: &[(ContactOrder, bool)]) -> Result<SortKey<contact::Entity>> {
+    SortKey::of(
+        "contacts",
+        contact::Column::Id,
+        |m: &contact::Model| m.id,
+        order,
+        order_part,
+    )
 }
 
 /// Search on names, emails and phones (case-insensitive substring).
@@ -709,8 +709,8 @@ pub fn select(
 pub struct ListArgs<'a> {
     pub filter: Option<&'a ContactFilter>,
     pub search: Option<&'a str>,
-    pub order: ContactOrder,
-    pub descending: bool,
+    /// `(field, descending)` pairs, first one first (1 to 3).
+    pub order: &'a [(ContactOrder, bool)],
     pub deleted: bool,
 }
 
@@ -721,7 +721,7 @@ pub async fn list(
     page: &PageArgs,
 ) -> Result<Page<contact::Model>> {
     let q = select(scope, a.filter, a.search, a.deleted)?;
-    paginate(&cx.db, scope.workspace_id, q, &sort_key(a.order, a.descending), page).await
+    paginate(&cx.db, scope.workspace_id, q, &sort_key(a.order)?, page).await
 }
 
 pub async fn count(cx: &Context, scope: &TenantScope, a: &ListArgs<'_>) -> Result<i64> {

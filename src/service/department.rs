@@ -11,7 +11,7 @@ use crate::domain::department::{child_path, would_cycle};
 use crate::domain::text;
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
-use crate::service::pagination::{Page, PageArgs, SortKey, SortValue, paginate, total};
+use crate::service::pagination::{Page, PageArgs, SortKey, SortPart, SortValue, paginate, total};
 use crate::service::{Context, now};
 
 pub struct NewDepartment {
@@ -27,14 +27,19 @@ pub enum Level {
     ChildrenOf(Uuid),
 }
 
-const BY_NAME: SortKey<department::Entity> = SortKey {
-    name: "departments.name",
-    column: department::Column::Name,
-    id_column: department::Column::Id,
-    descending: false,
-    value: |m| SortValue::Text(m.name.clone()),
-    id: |m| m.id,
-};
+fn by_name() -> SortKey<department::Entity> {
+    SortKey::single(
+        "departments",
+        department::Column::Id,
+        |m| m.id,
+        SortPart {
+            name: "name",
+            column: department::Column::Name,
+            descending: false,
+            value: |m| SortValue::Text(m.name.clone()),
+        },
+    )
+}
 
 fn select(scope: &TenantScope, level: Level) -> Select<department::Entity> {
     let q = department::Entity::find_in(scope.workspace_id);
@@ -46,7 +51,7 @@ fn select(scope: &TenantScope, level: Level) -> Select<department::Entity> {
 }
 
 pub async fn list(cx: &Context, scope: &TenantScope, level: Level, args: &PageArgs) -> Result<Page<department::Model>> {
-    paginate(&cx.db, scope.workspace_id, select(scope, level), &BY_NAME, args).await
+    paginate(&cx.db, scope.workspace_id, select(scope, level), &by_name(), args).await
 }
 
 pub async fn count(cx: &Context, scope: &TenantScope, level: Level) -> Result<i64> {

@@ -195,8 +195,7 @@ async fn contacts_page(
     let args = contact::ListArgs {
         filter,
         search,
-        order: ContactOrder::Number,
-        descending: false,
+        order: &[(ContactOrder::Number, false)],
         deleted: false,
     };
     let p = contact::list(cx, scope, &args, &first_page(after)).await?;
@@ -260,8 +259,7 @@ async fn companies_page(
     let args = companies::ListArgs {
         filter,
         search,
-        order: CompanyOrder::Number,
-        descending: false,
+        order: &[(CompanyOrder::Number, false)],
         deleted: false,
     };
     let p = companies::list(cx, scope, &args, &first_page(after)).await?;
@@ -350,8 +348,7 @@ async fn opportunities_page(
         cx,
         scope,
         filter,
-        OpportunityOrder::CreatedAt,
-        false,
+        &[(OpportunityOrder::CreatedAt, false)],
         &first_page(after),
     )
     .await?;

@@ -13,7 +13,7 @@ use crate::domain::phone::Phone;
 use crate::domain::text;
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
-use crate::service::pagination::{Page, PageArgs, SortKey, SortValue, paginate, total};
+use crate::service::pagination::{Page, PageArgs, SortKey, SortPart, SortValue, paginate, total};
 use crate::service::records::{self, check_owner, owner_visible, timeline};
 use crate::service::{Context, company as companies, contact as contacts, now, opportunity};
 
@@ -333,14 +333,19 @@ async fn new_contact<C: ConnectionTrait>(
     contacts::create_in(db, scope, input).await
 }
 
-const NEWEST_FIRST: SortKey<lead::Entity> = SortKey {
-    name: "leads.createdAt",
-    column: lead::Column::CreatedAt,
-    id_column: lead::Column::Id,
-    descending: true,
-    value: |m| SortValue::Time(m.created_at),
-    id: |m| m.id,
-};
+fn newest_first() -> SortKey<lead::Entity> {
+    SortKey::single(
+        "leads",
+        lead::Column::Id,
+        |m| m.id,
+        SortPart {
+            name: "createdAt",
+            column: lead::Column::CreatedAt,
+            descending: true,
+            value: |m| SortValue::Time(m.created_at),
+        },
+    )
+}
 
 fn select(scope: &TenantScope, status: Option<&str>) -> Select<lead::Entity> {
     let q = visible(scope);
@@ -356,7 +361,7 @@ pub async fn list(
     status: Option<&str>,
     page: &PageArgs,
 ) -> Result<Page<lead::Model>> {
-    paginate(&cx.db, scope.workspace_id, select(scope, status), &NEWEST_FIRST, page).await
+    paginate(&cx.db, scope.workspace_id, select(scope, status), &newest_first(), page).await
 }
 
 pub async fn count(cx: &Context, scope: &TenantScope, status: Option<&str>) -> Result<i64> {

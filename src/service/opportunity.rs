@@ -17,7 +17,7 @@ use crate::domain::{money, text};
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
 use crate::service::filter::{self, IdOp, IntOp, StrOp};
-use crate::service::pagination::{Page, PageArgs, SortKey, SortValue, paginate, total};
+use crate::service::pagination::{OrderPart, Page, PageArgs, SortKey, SortValue, paginate, total};
 use crate::service::records::{self, change, check_owner, owner_visible, timeline};
 use crate::service::{Context, company, contact, now, pipeline};
 
@@ -70,7 +70,7 @@ pub struct OpportunityFilter {
     pub close_to: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum OpportunityOrder {
     Name,
     Amount,
@@ -444,38 +444,37 @@ pub fn condition(scope: &TenantScope, f: &OpportunityFilter) -> Result<Condition
     Ok(c)
 }
 
-fn sort_key(order: OpportunityOrder, descending: bool) -> SortKey<opportunity::Entity> {
-    let (name, column, value): (&'static str, opportunity::Column, fn(&opportunity::Model) -> SortValue) = match order {
-        OpportunityOrder::Name => ("opportunities.name", opportunity::Column::Name, |m| {
-            SortValue::Text(m.name.clone())
-        }),
-        OpportunityOrder::Amount => ("opportunities.amount", opportunity::Column::AmountMinor, |m| {
+fn order_part(o: OpportunityOrder) -> OrderPart<opportunity::Entity> {
+    match o {
+        OpportunityOrder::Name => ("name", opportunity::Column::Name, |m| SortValue::Text(m.name.clone())),
+        OpportunityOrder::Amount => ("amount", opportunity::Column::AmountMinor, |m| {
             SortValue::Int(m.amount_minor)
         }),
-        OpportunityOrder::CreatedAt => ("opportunities.createdAt", opportunity::Column::CreatedAt, |m| {
+        OpportunityOrder::CreatedAt => ("createdAt", opportunity::Column::CreatedAt, |m| {
             SortValue::Time(m.created_at)
         }),
-    };
-    SortKey {
-        name,
-        column,
-        id_column: opportunity::Column::Id,
-        descending,
-        value,
-        id: |m| m.id,
     }
+}
+
+fn sort_key(order: &[(OpportunityOrder, bool)]) -> Result<SortKey<opportunity::Entity>> {
+    SortKey::of(
+        "opportunities",
+        opportunity::Column::Id,
+        |m: &opportunity::Model| m.id,
+        order,
+        order_part,
+    )
 }
 
 pub async fn list(
     cx: &Context,
     scope: &TenantScope,
     f: &OpportunityFilter,
-    order: OpportunityOrder,
-    descending: bool,
+    order: &[(OpportunityOrder, bool)],
     page: &PageArgs,
 ) -> Result<Page<opportunity::Model>> {
     let q = visible(scope).filter(condition(scope, f)?);
-    paginate(&cx.db, scope.workspace_id, q, &sort_key(order, descending), page).await
+    paginate(&cx.db, scope.workspace_id, q, &sort_key(order)?, page).await
 }
 
 pub async fn count(cx: &Context, scope: &TenantScope, f: &OpportunityFilter) -> Result<i64> {

@@ -49,25 +49,109 @@ impl SortValue {
 struct CursorData {
     w: Uuid,
     k: String,
-    v: SortValue,
+    v: Vec<SortValue>,
     i: Uuid,
 }
 
-/// One ordering a list offers: its name (part of the cursor), its column and direction, and
-/// how to read the sort value back from a row.
-pub struct SortKey<E: EntityTrait> {
+/// One column of an ordering: its name in cursors, the column, the direction, and how to read
+/// the value back from a row.
+pub struct SortPart<E: EntityTrait> {
     pub name: &'static str,
     pub column: E::Column,
-    pub id_column: E::Column,
     pub descending: bool,
     pub value: fn(&E::Model) -> SortValue,
+}
+
+/// What one orderable field is: its name in cursors, its column, how to read its value.
+pub type OrderPart<E> = (
+    &'static str,
+    <E as EntityTrait>::Column,
+    fn(&<E as EntityTrait>::Model) -> SortValue,
+);
+
+/// One ordering a list offers: one or more columns, then the id as the tiebreak (in the
+/// direction of the last column), so every row has exactly one place.
+pub struct SortKey<E: EntityTrait> {
+    /// The list's name (`contacts`), part of the cursor.
+    pub list: &'static str,
+    pub parts: Vec<SortPart<E>>,
+    pub id_column: E::Column,
     pub id: fn(&E::Model) -> Uuid,
 }
 
+/// Most columns an `orderBy` list may name: the index serves the first, and more than three
+/// is never a screen's need.
+pub const MAX_ORDER_FIELDS: usize = 3;
+
 impl<E: EntityTrait> SortKey<E> {
-    /// What a cursor is bound to: the ordering and its direction.
+    /// An ordering from `(field, descending)` pairs; `part` says what each field is. Empty
+    /// pairs, more than [`MAX_ORDER_FIELDS`] or a field named twice are `BAD_USER_INPUT`.
+    pub fn of<O: Copy + PartialEq>(
+        list: &'static str,
+        id_column: E::Column,
+        id: fn(&E::Model) -> Uuid,
+        order: &[(O, bool)],
+        part: fn(O) -> OrderPart<E>,
+    ) -> Result<Self> {
+        if order.is_empty() || order.len() > MAX_ORDER_FIELDS {
+            return Err(Error::bad_input(
+                "orderBy",
+                format!("`orderBy` takes 1 to {MAX_ORDER_FIELDS} fields."),
+            ));
+        }
+        for (i, (f, _)) in order.iter().enumerate() {
+            if order[..i].iter().any(|(g, _)| g == f) {
+                return Err(Error::bad_input(
+                    "orderBy",
+                    format!("`orderBy` names `{}` twice.", part(*f).0),
+                ));
+            }
+        }
+        let parts = order
+            .iter()
+            .map(|&(f, descending)| {
+                let (name, column, value) = part(f);
+                SortPart {
+                    name,
+                    column,
+                    descending,
+                    value,
+                }
+            })
+            .collect();
+        Ok(Self {
+            list,
+            parts,
+            id_column,
+            id,
+        })
+    }
+
+    /// A fixed one-column ordering.
+    pub fn single(list: &'static str, id_column: E::Column, id: fn(&E::Model) -> Uuid, part: SortPart<E>) -> Self {
+        Self {
+            list,
+            parts: vec![part],
+            id_column,
+            id,
+        }
+    }
+
+    /// What a cursor is bound to: the list, its columns and their directions.
     fn cursor_name(&self) -> String {
-        format!("{}.{}", self.name, if self.descending { "desc" } else { "asc" })
+        let mut s = format!("{}:", self.list);
+        for (i, p) in self.parts.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            s.push_str(p.name);
+            s.push_str(if p.descending { ".desc" } else { ".asc" });
+        }
+        s
+    }
+
+    fn id_descending(&self) -> bool {
+        self.parts.last().is_some_and(|p| p.descending)
     }
 }
 
@@ -91,7 +175,7 @@ fn encode(data: &CursorData) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(data).unwrap_or_default())
 }
 
-fn decode(field: &str, cursor: &str, workspace_id: Uuid, key: &str) -> Result<CursorData> {
+fn decode(field: &str, cursor: &str, workspace_id: Uuid, key: &str, parts: usize) -> Result<CursorData> {
     let bad = || {
         Error::bad_input(
             field,
@@ -102,7 +186,7 @@ fn decode(field: &str, cursor: &str, workspace_id: Uuid, key: &str) -> Result<Cu
     };
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
     let data: CursorData = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    if data.w != workspace_id || data.k != key {
+    if data.w != workspace_id || data.k != key || data.v.len() != parts {
         return Err(bad());
     }
     Ok(data)
@@ -139,30 +223,38 @@ where
         (_, Some(n)) => check_size("last", n)?,
         _ => DEFAULT_PAGE as u64,
     };
+    let name = key.cursor_name();
     let after = args
         .after
         .as_deref()
-        .map(|c| decode("after", c, workspace_id, &key.cursor_name()))
+        .map(|c| decode("after", c, workspace_id, &name, key.parts.len()))
         .transpose()?;
     let before = args
         .before
         .as_deref()
-        .map(|c| decode("before", c, workspace_id, &key.cursor_name()))
+        .map(|c| decode("before", c, workspace_id, &name, key.parts.len()))
         .transpose()?;
 
     let mut select = select;
     if let Some(c) = &after {
-        select = select.filter(beyond(key, c, !key.descending));
+        select = select.filter(beyond(key, c, true));
     }
     if let Some(c) = &before {
-        select = select.filter(beyond(key, c, key.descending));
+        select = select.filter(beyond(key, c, false));
     }
     // Walking backward reads the reverse order and flips the page afterwards.
-    let descending = key.descending != backward;
-    let order = if descending { Order::Desc } else { Order::Asc };
+    let dir = |descending: bool| {
+        if descending != backward {
+            Order::Desc
+        } else {
+            Order::Asc
+        }
+    };
+    for p in &key.parts {
+        select = select.order_by(p.column, dir(p.descending));
+    }
     let mut rows = select
-        .order_by(key.column, order.clone())
-        .order_by(key.id_column, order)
+        .order_by(key.id_column, dir(key.id_descending()))
         .limit(limit + 1)
         .all(db)
         .await?;
@@ -176,8 +268,8 @@ where
         .map(|m| {
             let c = CursorData {
                 w: workspace_id,
-                k: key.cursor_name(),
-                v: (key.value)(&m),
+                k: name.clone(),
+                v: key.parts.iter().map(|p| (p.value)(&m)).collect(),
                 i: (key.id)(&m),
             };
             (encode(&c), m)
@@ -195,17 +287,28 @@ where
     })
 }
 
-/// Rows strictly after the cursor in ascending (`greater`) or descending order of (value, id).
-fn beyond<E: EntityTrait>(key: &SortKey<E>, c: &CursorData, greater: bool) -> Condition {
-    let v = c.v.to_value();
-    let (col_cmp, id_cmp) = if greater {
-        (key.column.gt(v.clone()), key.id_column.gt(c.i))
+/// Rows strictly `later` (or earlier) than the cursor in the list's order: for columns
+/// (a, b) and the id, `a ≻ va OR (a = va AND b ≻ vb) OR (a = va AND b = vb AND id ≻ i)`, where
+/// `≻` is `>` or `<` by each column's direction.
+fn beyond<E: EntityTrait>(key: &SortKey<E>, c: &CursorData, later: bool) -> Condition {
+    let mut any = Condition::any();
+    let mut equal = Condition::all();
+    for (p, v) in key.parts.iter().zip(&c.v) {
+        let v = v.to_value();
+        let step = if later != p.descending {
+            p.column.gt(v.clone())
+        } else {
+            p.column.lt(v.clone())
+        };
+        any = any.add(equal.clone().add(step));
+        equal = equal.add(p.column.eq(v));
+    }
+    let id_step = if later != key.id_descending() {
+        key.id_column.gt(c.i)
     } else {
-        (key.column.lt(v.clone()), key.id_column.lt(c.i))
+        key.id_column.lt(c.i)
     };
-    Condition::any()
-        .add(col_cmp)
-        .add(Condition::all().add(key.column.eq(v)).add(id_cmp))
+    any.add(equal.add(id_step))
 }
 
 /// `totalCount` of a list: the same filter, no cursor, no limit.

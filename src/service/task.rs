@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::domain::text;
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
-use crate::service::pagination::{Page, PageArgs, SortKey, SortValue, paginate, total};
+use crate::service::pagination::{Page, PageArgs, SortKey, SortPart, SortValue, paginate, total};
 use crate::service::records::{check_owner, timeline};
 use crate::service::{Context, company, contact, now, opportunity};
 
@@ -177,14 +177,19 @@ pub struct TaskFilter {
     pub due_before: Option<DateTime<Utc>>,
 }
 
-const BY_CREATION: SortKey<task::Entity> = SortKey {
-    name: "tasks.createdAt",
-    column: task::Column::CreatedAt,
-    id_column: task::Column::Id,
-    descending: false,
-    value: |m| SortValue::Time(m.created_at),
-    id: |m| m.id,
-};
+fn by_creation() -> SortKey<task::Entity> {
+    SortKey::single(
+        "tasks",
+        task::Column::Id,
+        |m| m.id,
+        SortPart {
+            name: "createdAt",
+            column: task::Column::CreatedAt,
+            descending: false,
+            value: |m| SortValue::Time(m.created_at),
+        },
+    )
+}
 
 fn select(scope: &TenantScope, f: &TaskFilter) -> Select<task::Entity> {
     let mut q = visible(scope);
@@ -207,7 +212,7 @@ fn select(scope: &TenantScope, f: &TaskFilter) -> Select<task::Entity> {
 }
 
 pub async fn list(cx: &Context, scope: &TenantScope, f: &TaskFilter, page: &PageArgs) -> Result<Page<task::Model>> {
-    paginate(&cx.db, scope.workspace_id, select(scope, f), &BY_CREATION, page).await
+    paginate(&cx.db, scope.workspace_id, select(scope, f), &by_creation(), page).await
 }
 
 pub async fn count(cx: &Context, scope: &TenantScope, f: &TaskFilter) -> Result<i64> {

@@ -7,16 +7,21 @@ use uuid::Uuid;
 use crate::error::Result;
 use crate::scope::TenantScope;
 use crate::service::Context;
-use crate::service::pagination::{Page, PageArgs, SortKey, SortValue, paginate, total};
+use crate::service::pagination::{Page, PageArgs, SortKey, SortPart, SortValue, paginate, total};
 
-const NEWEST_FIRST: SortKey<timeline_entry::Entity> = SortKey {
-    name: "timeline.occurredAt",
-    column: timeline_entry::Column::OccurredAt,
-    id_column: timeline_entry::Column::Id,
-    descending: true,
-    value: |m| SortValue::Time(m.occurred_at),
-    id: |m| m.id,
-};
+fn newest_first() -> SortKey<timeline_entry::Entity> {
+    SortKey::single(
+        "timeline",
+        timeline_entry::Column::Id,
+        |m| m.id,
+        SortPart {
+            name: "occurredAt",
+            column: timeline_entry::Column::OccurredAt,
+            descending: true,
+            value: |m| SortValue::Time(m.occurred_at),
+        },
+    )
+}
 
 fn select(scope: &TenantScope, record_type: &str, record_id: Uuid) -> Select<timeline_entry::Entity> {
     timeline_entry::Entity::find_in(scope.workspace_id)
@@ -36,7 +41,7 @@ pub async fn list(
         &cx.db,
         scope.workspace_id,
         select(scope, record_type, record_id),
-        &NEWEST_FIRST,
+        &newest_first(),
         page,
     )
     .await

@@ -18,35 +18,29 @@ use crate::domain::role::{Role, status};
 use crate::domain::text;
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
-use crate::service::pagination::{Page, PageArgs, SortKey, SortValue, paginate, total};
+use crate::service::pagination::{OrderPart, Page, PageArgs, SortKey, SortValue, paginate, total};
 use crate::service::{Context, mail_delivery as delivery, now, session};
 
 /// Orderings the `users` list offers.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum UserOrder {
     Name,
     Email,
     CreatedAt,
 }
 
-fn sort_key(order: UserOrder, descending: bool) -> SortKey<user::Entity> {
-    let (name, column, value): (&'static str, user::Column, fn(&user::Model) -> SortValue) = match order {
-        UserOrder::Name => ("users.name", user::Column::Name, |m| SortValue::Text(m.name.clone())),
-        UserOrder::Email => ("users.email", user::Column::EmailCanonical, |m| {
+fn order_part(o: UserOrder) -> OrderPart<user::Entity> {
+    match o {
+        UserOrder::Name => ("name", user::Column::Name, |m| SortValue::Text(m.name.clone())),
+        UserOrder::Email => ("email", user::Column::EmailCanonical, |m| {
             SortValue::Text(m.email_canonical.clone())
         }),
-        UserOrder::CreatedAt => ("users.createdAt", user::Column::CreatedAt, |m| {
-            SortValue::Time(m.created_at)
-        }),
-    };
-    SortKey {
-        name,
-        column,
-        id_column: user::Column::Id,
-        descending,
-        value,
-        id: |m| m.id,
+        UserOrder::CreatedAt => ("createdAt", user::Column::CreatedAt, |m| SortValue::Time(m.created_at)),
     }
+}
+
+fn sort_key(order: &[(UserOrder, bool)]) -> Result<SortKey<user::Entity>> {
+    SortKey::of("users", user::Column::Id, |m: &user::Model| m.id, order, order_part)
 }
 
 #[derive(Debug, Clone, Default)]
@@ -71,15 +65,14 @@ pub async fn list(
     cx: &Context,
     scope: &TenantScope,
     filter: &UserFilter,
-    order: UserOrder,
-    descending: bool,
+    order: &[(UserOrder, bool)],
     args: &PageArgs,
 ) -> Result<Page<user::Model>> {
     paginate(
         &cx.db,
         scope.workspace_id,
         select(scope, filter),
-        &sort_key(order, descending),
+        &sort_key(order)?,
         args,
     )
     .await

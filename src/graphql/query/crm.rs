@@ -2,7 +2,6 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 
-use crate::error::Error;
 use crate::graphql::connection::{self, Conn};
 use crate::graphql::errors::GqlResult;
 use crate::graphql::filters::{CompanyFilter, ContactFilter};
@@ -41,18 +40,16 @@ pub struct RecordOrderBy {
     pub direction: SortDirection,
 }
 
-fn order(order_by: Option<Vec<RecordOrderBy>>) -> crate::Result<(RecordOrderField, bool)> {
-    let order = order_by.unwrap_or_default();
-    if order.len() > 1 {
-        return Err(Error::bad_input(
-            "orderBy",
-            "Lists can be ordered by one field at a time (ties are broken by id).",
-        ));
+/// `orderBy` as `(field, descending)` pairs in the service's terms; by name when left out.
+/// (How many and which combinations are allowed is the service's rule.)
+fn order<O>(order_by: Option<Vec<RecordOrderBy>>, field: fn(RecordOrderField) -> O, name: O) -> Vec<(O, bool)> {
+    match order_by {
+        Some(v) => v
+            .into_iter()
+            .map(|o| (field(o.field), o.direction == SortDirection::Desc))
+            .collect(),
+        None => vec![(name, false)],
     }
-    Ok(order
-        .first()
-        .map(|o| (o.field, o.direction == SortDirection::Desc))
-        .unwrap_or((RecordOrderField::Name, false)))
 }
 
 #[Object]
@@ -75,7 +72,9 @@ impl CrmQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Narrows the list.")] filter: Option<CompanyFilter>,
         #[graphql(desc = "Case-insensitive search in names and domains.")] search: Option<String>,
-        #[graphql(desc = "Ordering (one entry); by name when left out.")] order_by: Option<Vec<RecordOrderBy>>,
+        #[graphql(desc = "Ordering, 1 to 3 fields, the first one first; by name when left out.")] order_by: Option<
+            Vec<RecordOrderBy>,
+        >,
         #[graphql(desc = "List deleted companies instead (to restore them).", default)] deleted: bool,
         #[graphql(desc = "Page size from the start, 1–100.")] first: Option<i32>,
         #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
@@ -84,18 +83,20 @@ impl CrmQuery {
     ) -> async_graphql::Result<Conn<Company>> {
         let (cx, scope) = (cx(ctx), scope(ctx)?);
         let f = filter.map(|f| f.to_service()).transpose().gql()?;
-        let (field, descending) = order(order_by).gql()?;
-        let order = match field {
-            RecordOrderField::Name => CompanyOrder::Name,
-            RecordOrderField::Number => CompanyOrder::Number,
-            RecordOrderField::CreatedAt => CompanyOrder::CreatedAt,
-            RecordOrderField::UpdatedAt => CompanyOrder::UpdatedAt,
-        };
+        let order = order(
+            order_by,
+            |f| match f {
+                RecordOrderField::Name => CompanyOrder::Name,
+                RecordOrderField::Number => CompanyOrder::Number,
+                RecordOrderField::CreatedAt => CompanyOrder::CreatedAt,
+                RecordOrderField::UpdatedAt => CompanyOrder::UpdatedAt,
+            },
+            CompanyOrder::Name,
+        );
         let a = service::company::ListArgs {
             filter: f.as_ref(),
             search: search.as_deref(),
-            order,
-            descending,
+            order: &order,
             deleted,
         };
         let page = service::company::list(cx, scope, &a, &connection::args(first, after, last, before))
@@ -140,7 +141,9 @@ impl CrmQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Narrows the list, also across their company.")] filter: Option<ContactFilter>,
         #[graphql(desc = "Case-insensitive search in names, emails and phone numbers.")] search: Option<String>,
-        #[graphql(desc = "Ordering (one entry); by name when left out.")] order_by: Option<Vec<RecordOrderBy>>,
+        #[graphql(desc = "Ordering, 1 to 3 fields, the first one first; by name when left out.")] order_by: Option<
+            Vec<RecordOrderBy>,
+        >,
         #[graphql(desc = "List deleted contacts instead (to restore them).", default)] deleted: bool,
         #[graphql(desc = "Page size from the start, 1–100.")] first: Option<i32>,
         #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
@@ -149,18 +152,20 @@ impl CrmQuery {
     ) -> async_graphql::Result<Conn<Contact>> {
         let (cx, scope) = (cx(ctx), scope(ctx)?);
         let f = filter.map(|f| f.to_service()).transpose().gql()?;
-        let (field, descending) = order(order_by).gql()?;
-        let order = match field {
-            RecordOrderField::Name => ContactOrder::Name,
-            RecordOrderField::Number => ContactOrder::Number,
-            RecordOrderField::CreatedAt => ContactOrder::CreatedAt,
-            RecordOrderField::UpdatedAt => ContactOrder::UpdatedAt,
-        };
+        let order = order(
+            order_by,
+            |f| match f {
+                RecordOrderField::Name => ContactOrder::Name,
+                RecordOrderField::Number => ContactOrder::Number,
+                RecordOrderField::CreatedAt => ContactOrder::CreatedAt,
+                RecordOrderField::UpdatedAt => ContactOrder::UpdatedAt,
+            },
+            ContactOrder::Name,
+        );
         let a = service::contact::ListArgs {
             filter: f.as_ref(),
             search: search.as_deref(),
-            order,
-            descending,
+            order: &order,
             deleted,
         };
         let page = service::contact::list(cx, scope, &a, &connection::args(first, after, last, before))

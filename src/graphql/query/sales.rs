@@ -117,6 +117,16 @@ pub enum OpportunityOrderField {
     CreatedAt,
 }
 
+/// One ordering of deals; ties are broken by id so pages never overlap.
+#[derive(InputObject)]
+pub struct OpportunityOrderBy {
+    /// The field.
+    pub field: OpportunityOrderField,
+    /// The direction; ascending when left out.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
 /// What to group deal totals by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum DealGrouping {
@@ -171,20 +181,27 @@ impl SalesQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Narrows the list.")] filter: Option<OpportunityFilter>,
-        #[graphql(desc = "Order field.")] order_by: Option<OpportunityOrderField>,
-        #[graphql(desc = "Order direction.", default)] direction: SortDirection,
+        #[graphql(desc = "Ordering, 1 to 3 fields, the first one first; newest first when left out.")] order_by: Option<
+            Vec<OpportunityOrderBy>,
+        >,
         #[graphql(desc = "Page size from the start, 1–100.")] first: Option<i32>,
         #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
     ) -> async_graphql::Result<Conn<Opportunity>> {
         let (cx, scope) = (cx(ctx), scope(ctx)?);
         let f = filter.unwrap_or_default().to_service().gql()?;
-        let (order, desc) = match order_by {
-            Some(OpportunityOrderField::Name) => (OpportunityOrder::Name, direction == SortDirection::Desc),
-            Some(OpportunityOrderField::Amount) => (OpportunityOrder::Amount, direction == SortDirection::Desc),
-            Some(OpportunityOrderField::CreatedAt) => (OpportunityOrder::CreatedAt, direction == SortDirection::Desc),
-            None => (OpportunityOrder::CreatedAt, true),
+        let field = |f| match f {
+            OpportunityOrderField::Name => OpportunityOrder::Name,
+            OpportunityOrderField::Amount => OpportunityOrder::Amount,
+            OpportunityOrderField::CreatedAt => OpportunityOrder::CreatedAt,
         };
-        let page = service::opportunity::list(cx, scope, &f, order, desc, &connection::args(first, after, None, None))
+        let order: Vec<(OpportunityOrder, bool)> = match order_by {
+            Some(v) => v
+                .into_iter()
+                .map(|o| (field(o.field), o.direction == SortDirection::Desc))
+                .collect(),
+            None => vec![(OpportunityOrder::CreatedAt, true)],
+        };
+        let page = service::opportunity::list(cx, scope, &f, &order, &connection::args(first, after, None, None))
             .await
             .gql()?;
         let total = if connection::wants_total(ctx) {

@@ -1,6 +1,5 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 
-use crate::error::Error;
 use crate::graphql::connection::{self, Conn};
 use crate::graphql::errors::GqlResult;
 use crate::graphql::types::SortDirection;
@@ -62,7 +61,9 @@ impl UserQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Narrows the list.")] filter: Option<UserFilter>,
-        #[graphql(desc = "Ordering (one entry); by name when left out.")] order_by: Option<Vec<UserOrderBy>>,
+        #[graphql(desc = "Ordering, 1 to 3 fields, the first one first; by name when left out.")] order_by: Option<
+            Vec<UserOrderBy>,
+        >,
         #[graphql(desc = "Page size from the start, 1–100.")] first: Option<i32>,
         #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
@@ -79,29 +80,20 @@ impl UserQuery {
                 .transpose()
                 .gql()?,
         };
-        let order = order_by.unwrap_or_default();
-        if order.len() > 1 {
-            return Err(Error::bad_input(
-                "orderBy",
-                "People can be ordered by one field at a time.",
-            ))
-            .gql();
-        }
-        let (field, descending) = order
-            .first()
-            .map(|o| {
-                let f = match o.field {
-                    UserOrderField::Name => UserOrder::Name,
-                    UserOrderField::Email => UserOrder::Email,
-                    UserOrderField::CreatedAt => UserOrder::CreatedAt,
-                };
-                (f, o.direction == SortDirection::Desc)
-            })
-            .unwrap_or((UserOrder::Name, false));
+        let field = |f| match f {
+            UserOrderField::Name => UserOrder::Name,
+            UserOrderField::Email => UserOrder::Email,
+            UserOrderField::CreatedAt => UserOrder::CreatedAt,
+        };
+        let order: Vec<(UserOrder, bool)> = match order_by {
+            Some(v) => v
+                .into_iter()
+                .map(|o| (field(o.field), o.direction == SortDirection::Desc))
+                .collect(),
+            None => vec![(UserOrder::Name, false)],
+        };
         let args = connection::args(first, after, last, before);
-        let page = service::user::list(cx, scope, &filter, field, descending, &args)
-            .await
-            .gql()?;
+        let page = service::user::list(cx, scope, &filter, &order, &args).await.gql()?;
         let total = if connection::wants_total(ctx) {
             service::user::count(cx, scope, &filter).await.gql()?
         } else {

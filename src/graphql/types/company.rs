@@ -97,8 +97,7 @@ impl Company {
         let a = service::contact::ListArgs {
             filter: Some(&f),
             search: None,
-            order: service::contact::ContactOrder::Name,
-            descending: false,
+            order: &[(service::contact::ContactOrder::Name, false)],
             deleted: false,
         };
         let page = service::contact::list(cx, scope, &a, &connection::args(first, after, last, before))

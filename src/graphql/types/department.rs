@@ -78,7 +78,7 @@ impl Department {
             ..Default::default()
         };
         let args = connection::args(first, after, last, before);
-        let page = service::user::list(cx, scope, &filter, UserOrder::Name, false, &args)
+        let page = service::user::list(cx, scope, &filter, &[(UserOrder::Name, false)], &args)
             .await
             .gql()?;
         let total = if connection::wants_total(ctx) {
