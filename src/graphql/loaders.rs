@@ -11,6 +11,7 @@ use entity::{
 use uuid::Uuid;
 
 use crate::scope::TenantScope;
+use crate::service::pagination::Page;
 use crate::service::{self, Context};
 
 pub struct DepartmentLoader {
@@ -201,6 +202,93 @@ impl Loader<Uuid> for DealContacts {
     }
 }
 
+/// First pages of nested lists, keyed by (record, page size): one statement per kind and size
+/// for a whole page of parents (see `pagination::first_pages`).
+pub struct ActivityPages(Arc<Context>, TenantScope);
+pub struct ActivityTotals(Arc<Context>, TenantScope);
+pub struct CompanyContactPages(Arc<Context>, TenantScope);
+pub struct CompanyContactTotals(Arc<Context>, TenantScope);
+
+type ActivityKey = (service::activity::Of, i32);
+
+impl Loader<ActivityKey> for ActivityPages {
+    type Value = Page<activity::Model>;
+    type Error = Arc<crate::Error>;
+
+    async fn load(&self, keys: &[ActivityKey]) -> Result<HashMap<ActivityKey, Self::Value>, Self::Error> {
+        use service::activity::Of;
+        let mut groups: HashMap<(bool, i32), Vec<Of>> = HashMap::new();
+        for (of, n) in keys {
+            groups.entry((matches!(of, Of::Company(_)), *n)).or_default().push(*of);
+        }
+        let mut out = HashMap::new();
+        for ((_, n), of) in groups {
+            let pages = service::activity::first_pages(&self.0, &self.1, &of, n)
+                .await
+                .map_err(Arc::new)?;
+            out.extend(pages.into_iter().map(|(o, p)| ((o, n), p)));
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<service::activity::Of> for ActivityTotals {
+    type Value = i64;
+    type Error = Arc<crate::Error>;
+
+    async fn load(
+        &self,
+        keys: &[service::activity::Of],
+    ) -> Result<HashMap<service::activity::Of, Self::Value>, Self::Error> {
+        use service::activity::Of;
+        let (companies, contacts): (Vec<Of>, Vec<Of>) = keys.iter().partition(|o| matches!(o, Of::Company(_)));
+        let mut out = HashMap::new();
+        for of in [companies, contacts].into_iter().filter(|v| !v.is_empty()) {
+            out.extend(
+                service::activity::totals(&self.0, &self.1, &of)
+                    .await
+                    .map_err(Arc::new)?,
+            );
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<(Uuid, i32)> for CompanyContactPages {
+    type Value = Page<contact::Model>;
+    type Error = Arc<crate::Error>;
+
+    async fn load(&self, keys: &[(Uuid, i32)]) -> Result<HashMap<(Uuid, i32), Self::Value>, Self::Error> {
+        let mut groups: HashMap<i32, Vec<Uuid>> = HashMap::new();
+        for (id, n) in keys {
+            groups.entry(*n).or_default().push(*id);
+        }
+        let mut out = HashMap::new();
+        for (n, ids) in groups {
+            let mut pages = service::contact::first_pages_by_company(&self.0, &self.1, &ids, n)
+                .await
+                .map_err(Arc::new)?;
+            out.extend(
+                ids.into_iter()
+                    .map(|id| ((id, n), pages.remove(&id).unwrap_or_else(Page::empty))),
+            );
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<Uuid> for CompanyContactTotals {
+    type Value = i64;
+    type Error = Arc<crate::Error>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let counts = service::contact::totals_by_company(&self.0, &self.1, keys)
+            .await
+            .map_err(Arc::new)?;
+        Ok(keys.iter().map(|k| (*k, counts.get(k).copied().unwrap_or(0))).collect())
+    }
+}
+
 /// All loaders of one request.
 pub struct Loaders {
     pub departments: DataLoader<DepartmentLoader>,
@@ -217,6 +305,10 @@ pub struct Loaders {
     pub stages: DataLoader<Stages>,
     pub pipeline_stages: DataLoader<PipelineStages>,
     pub deal_contacts: DataLoader<DealContacts>,
+    pub activity_pages: DataLoader<ActivityPages>,
+    pub activity_totals: DataLoader<ActivityTotals>,
+    pub company_contact_pages: DataLoader<CompanyContactPages>,
+    pub company_contact_totals: DataLoader<CompanyContactTotals>,
 }
 
 impl Loaders {
@@ -260,7 +352,11 @@ impl Loaders {
             shared_notes: DataLoader::new(SharedNotes(cx.clone(), scope.clone()), tokio::spawn),
             stages: DataLoader::new(Stages(cx.clone(), ws), tokio::spawn),
             pipeline_stages: DataLoader::new(PipelineStages(cx.clone(), ws), tokio::spawn),
-            deal_contacts: DataLoader::new(DealContacts(cx, ws), tokio::spawn),
+            deal_contacts: DataLoader::new(DealContacts(cx.clone(), ws), tokio::spawn),
+            activity_pages: DataLoader::new(ActivityPages(cx.clone(), scope.clone()), tokio::spawn),
+            activity_totals: DataLoader::new(ActivityTotals(cx.clone(), scope.clone()), tokio::spawn),
+            company_contact_pages: DataLoader::new(CompanyContactPages(cx.clone(), scope.clone()), tokio::spawn),
+            company_contact_totals: DataLoader::new(CompanyContactTotals(cx, scope.clone()), tokio::spawn),
         }
     }
 }

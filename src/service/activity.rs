@@ -12,7 +12,9 @@ use uuid::Uuid;
 use crate::domain::{activity as kinds, text};
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
-use crate::service::pagination::{Page, PageArgs, SortKey, SortPart, SortValue, paginate, total};
+use crate::service::pagination::{
+    Page, PageArgs, SortKey, SortPart, SortValue, first_pages as first_pages_of, paginate, total, totals_by,
+};
 use crate::service::records::timeline;
 use crate::service::{Context, company, contact, now};
 
@@ -34,7 +36,7 @@ pub struct ActivityInput {
 }
 
 /// Which record's activities to list.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Of {
     Contact(Uuid),
     Company(Uuid),
@@ -151,6 +153,71 @@ pub async fn list(cx: &Context, scope: &TenantScope, of: Of, page: &PageArgs) ->
 
 pub async fn count(cx: &Context, scope: &TenantScope, of: Of) -> Result<i64> {
     total(&cx.db, select(scope, of)).await
+}
+
+/// The activities of many records of one kind, with the column that names the record.
+struct Many {
+    select: Select<activity::Entity>,
+    parent: activity::Column,
+    parent_of: fn(&activity::Model) -> Option<Uuid>,
+}
+
+fn select_many(scope: &TenantScope, of: &[Of]) -> Many {
+    let q = activity::Entity::find_in(scope.workspace_id);
+    let ids = of.iter().map(|o| id_of(*o));
+    match of.first() {
+        Some(Of::Company(_)) => Many {
+            select: q.filter(activity::Column::CompanyId.is_in(ids)),
+            parent: activity::Column::CompanyId,
+            parent_of: |m| m.company_id,
+        },
+        _ => Many {
+            select: q.filter(activity::Column::ContactId.is_in(ids)),
+            parent: activity::Column::ContactId,
+            parent_of: |m| m.contact_id,
+        },
+    }
+}
+
+/// First pages of many records' activities in one statement (all of one kind; DataLoader for
+/// `Contact.activities` / `Company.activities` in lists). The callers hold visible records.
+pub async fn first_pages(
+    cx: &Context,
+    scope: &TenantScope,
+    of: &[Of],
+    first: i32,
+) -> Result<HashMap<Of, Page<activity::Model>>> {
+    let m = select_many(scope, of);
+    let mut pages = first_pages_of(
+        &cx.db,
+        scope.workspace_id,
+        m.select,
+        m.parent,
+        m.parent_of,
+        &newest_first(),
+        first,
+    )
+    .await?;
+    Ok(of
+        .iter()
+        .map(|o| (*o, pages.remove(&id_of(*o)).unwrap_or_else(Page::empty)))
+        .collect())
+}
+
+/// How many activities each record has (one statement).
+pub async fn totals(cx: &Context, scope: &TenantScope, of: &[Of]) -> Result<HashMap<Of, i64>> {
+    let m = select_many(scope, of);
+    let counts = totals_by(&cx.db, m.select, m.parent).await?;
+    Ok(of
+        .iter()
+        .map(|o| (*o, counts.get(&id_of(*o)).copied().unwrap_or(0)))
+        .collect())
+}
+
+fn id_of(of: Of) -> Uuid {
+    match of {
+        Of::Contact(id) | Of::Company(id) => id,
+    }
 }
 
 /// The latest activity of each contact, in one statement (DataLoader for `lastActivity`).

@@ -21,7 +21,9 @@ use crate::error::{Error, Result};
 use crate::scope::TenantScope;
 use crate::service::company::{self as companies, CompanyFilter};
 use crate::service::filter::{self, IdOp, IntOp, StrOp, TimeOp};
-use crate::service::pagination::{OrderPart, Page, PageArgs, SortKey, SortValue, paginate, total};
+use crate::service::pagination::{
+    OrderPart, Page, PageArgs, SortKey, SortValue, first_pages, paginate, total, totals_by,
+};
 use crate::service::records::{self, change, check_owner, owner_visible, parse_tags, set_tags, timeline};
 use crate::service::{Context, now};
 
@@ -722,6 +724,34 @@ pub async fn list(
 ) -> Result<Page<contact::Model>> {
     let q = select(scope, a.filter, a.search, a.deleted)?;
     paginate(&cx.db, scope.workspace_id, q, &sort_key(a.order)?, page).await
+}
+
+/// First pages of many companies' people (by name) in one statement (DataLoader for
+/// `Company.contacts` in lists): the same visibility as the `contacts` list.
+pub async fn first_pages_by_company(
+    cx: &Context,
+    scope: &TenantScope,
+    companies: &[Uuid],
+    first: i32,
+) -> Result<HashMap<Uuid, Page<contact::Model>>> {
+    let q = visible(scope, false).filter(contact::Column::CompanyId.is_in(companies.iter().copied()));
+    let key = sort_key(&[(ContactOrder::Name, false)])?;
+    first_pages(
+        &cx.db,
+        scope.workspace_id,
+        q,
+        contact::Column::CompanyId,
+        |m| m.company_id,
+        &key,
+        first,
+    )
+    .await
+}
+
+/// How many visible people each company has (one statement).
+pub async fn totals_by_company(cx: &Context, scope: &TenantScope, companies: &[Uuid]) -> Result<HashMap<Uuid, i64>> {
+    let q = visible(scope, false).filter(contact::Column::CompanyId.is_in(companies.iter().copied()));
+    totals_by(&cx.db, q, contact::Column::CompanyId).await
 }
 
 pub async fn count(cx: &Context, scope: &TenantScope, a: &ListArgs<'_>) -> Result<i64> {

@@ -7,9 +7,12 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -155,6 +158,7 @@ impl<E: EntityTrait> SortKey<E> {
     }
 }
 
+#[derive(Clone)]
 pub struct Page<T> {
     pub edges: Vec<(String, T)>,
     pub has_next_page: bool,
@@ -190,6 +194,17 @@ fn decode(field: &str, cursor: &str, workspace_id: Uuid, key: &str, parts: usize
         return Err(bad());
     }
     Ok(data)
+}
+
+/// Whether `args` ask for a first page (no cursor, no `last`) and of what size: such pages of
+/// nested lists are loaded for many parents at once.
+pub fn first_page_only(args: &PageArgs) -> Result<Option<i32>> {
+    if args.after.is_some() || args.before.is_some() || args.last.is_some() {
+        return Ok(None);
+    }
+    let n = args.first.unwrap_or(DEFAULT_PAGE);
+    check_size("first", n)?;
+    Ok(Some(n))
 }
 
 fn check_size(field: &str, n: i32) -> Result<u64> {
@@ -263,18 +278,7 @@ where
     if backward {
         rows.reverse();
     }
-    let edges = rows
-        .into_iter()
-        .map(|m| {
-            let c = CursorData {
-                w: workspace_id,
-                k: name.clone(),
-                v: key.parts.iter().map(|p| (p.value)(&m)).collect(),
-                i: (key.id)(&m),
-            };
-            (encode(&c), m)
-        })
-        .collect();
+    let edges = with_cursors(workspace_id, key, &name, rows);
     let (has_next_page, has_previous_page) = if backward {
         (before.is_some(), more)
     } else {
@@ -285,6 +289,124 @@ where
         has_next_page,
         has_previous_page,
     })
+}
+
+fn with_cursors<E: EntityTrait>(
+    workspace_id: Uuid,
+    key: &SortKey<E>,
+    name: &str,
+    rows: Vec<E::Model>,
+) -> Vec<(String, E::Model)> {
+    rows.into_iter()
+        .map(|m| {
+            let c = CursorData {
+                w: workspace_id,
+                k: name.to_string(),
+                v: key.parts.iter().map(|p| (p.value)(&m)).collect(),
+                i: (key.id)(&m),
+            };
+            (encode(&c), m)
+        })
+        .collect()
+}
+
+/// The first pages of many lists at once: the lists of many parents (each contact's
+/// activities, each company's contacts), in one statement for a whole page of parents instead
+/// of one per parent. A window function numbers each parent's rows in the list's order and the
+/// first `first + 1` of each are kept (the extra row says whether a next page exists). Cursors
+/// are the ones `paginate` makes, so `after:` continues any of these lists.
+pub async fn first_pages<E, C>(
+    db: &C,
+    workspace_id: Uuid,
+    select: Select<E>,
+    parent: E::Column,
+    parent_of: fn(&E::Model) -> Option<Uuid>,
+    key: &SortKey<E>,
+    first: i32,
+) -> Result<HashMap<Uuid, Page<E::Model>>>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    let limit = check_size("first", first)?;
+    let q = |c: E::Column| format!("\"{}\"", c.as_str());
+    let dir = |d: bool| if d { "DESC" } else { "ASC" };
+    let mut order: Vec<String> = key
+        .parts
+        .iter()
+        .map(|p| format!("{} {}", q(p.column), dir(p.descending)))
+        .collect();
+    order.push(format!("{} {}", q(key.id_column), dir(key.id_descending())));
+    let numbered = select
+        .expr_as(
+            Expr::cust(format!(
+                "ROW_NUMBER() OVER (PARTITION BY {} ORDER BY {})",
+                q(parent),
+                order.join(", ")
+            )),
+            "page_rn",
+        )
+        .into_query();
+    let outer = Query::select()
+        .column(Asterisk)
+        .from_subquery(numbered, "page_rows")
+        .and_where(Expr::col("page_rn").lte(limit + 1))
+        .order_by("page_rn", Order::Asc)
+        .to_owned();
+    let rows = E::Model::find_by_statement(db.get_database_backend().build(&outer))
+        .all(db)
+        .await?;
+    let mut grouped: HashMap<Uuid, Vec<E::Model>> = HashMap::new();
+    for r in rows {
+        if let Some(p) = parent_of(&r) {
+            grouped.entry(p).or_default().push(r);
+        }
+    }
+    let name = key.cursor_name();
+    Ok(grouped
+        .into_iter()
+        .map(|(p, mut rows)| {
+            let more = rows.len() as u64 > limit;
+            rows.truncate(limit as usize);
+            let edges = with_cursors(workspace_id, key, &name, rows);
+            (
+                p,
+                Page {
+                    edges,
+                    has_next_page: more,
+                    has_previous_page: false,
+                },
+            )
+        })
+        .collect())
+}
+
+/// How many rows each parent's list has (`totalCount` of many nested lists, one statement).
+pub async fn totals_by<E, C>(db: &C, select: Select<E>, parent: E::Column) -> Result<HashMap<Uuid, i64>>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    let rows: Vec<(Option<Uuid>, i64)> = select
+        .select_only()
+        .column(parent)
+        .column_as(Expr::col(parent).count(), "n")
+        .group_by(parent)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(p, n)| p.map(|p| (p, n))).collect())
+}
+
+impl<T> Page<T> {
+    /// An empty first page (a parent with no rows).
+    pub fn empty() -> Self {
+        Page {
+            edges: Vec::new(),
+            has_next_page: false,
+            has_previous_page: false,
+        }
+    }
 }
 
 /// Rows strictly `later` (or earlier) than the cursor in the list's order: for columns

@@ -194,7 +194,8 @@ pub async fn run(cx: &Context, input: SeedInput, progress: impl Fn(&str)) -> Res
     }
     records::set_counter(&cx.db, ws, "company", input.companies as i64 + 1).await?;
 
-    let mut contact_ids: Vec<Uuid> = Vec::with_capacity(input.contacts);
+    // With their company: a contact's activity also lands on its company, as `activity::log` does.
+    let mut contact_ids: Vec<(Uuid, Option<Uuid>)> = Vec::with_capacity(input.contacts);
     for start in (0..input.contacts).step_by(BATCH) {
         let end = (start + BATCH).min(input.contacts);
         let (mut rows, mut emails, mut phones) = (Vec::new(), Vec::new(), Vec::new());
@@ -252,7 +253,7 @@ pub async fn run(cx: &Context, input: SeedInput, progress: impl Fn(&str)) -> Res
                 created_at: Set(created_at),
                 updated_at: Set(created_at),
             });
-            contact_ids.push(id);
+            contact_ids.push((id, company));
         }
         let txn = cx.db.begin().await?;
         contact::Entity::insert_many(rows).exec(&txn).await?;
@@ -270,6 +271,7 @@ pub async fn run(cx: &Context, input: SeedInput, progress: impl Fn(&str)) -> Res
             let end = (start + BATCH).min(input.activities);
             let mut rows = Vec::with_capacity(end - start);
             for _ in start..end {
+                let (contact, company) = contact_ids.choose(&mut rng).copied().unzip();
                 let at = t0 - Duration::minutes(rng.random_range(0..1_000_000));
                 rows.push(activity::ActiveModel {
                     id: Set(Uuid::now_v7()),
@@ -280,8 +282,8 @@ pub async fn run(cx: &Context, input: SeedInput, progress: impl Fn(&str)) -> Res
                     occurred_at: Set(at),
                     duration_minutes: Set(Some(rng.random_range(5..90))),
                     outcome: Set(None),
-                    company_id: Set(None),
-                    contact_id: Set(contact_ids.choose(&mut rng).copied()),
+                    company_id: Set(company.flatten()),
+                    contact_id: Set(contact),
                     lead_id: Set(None),
                     opportunity_id: Set(None),
                     owner_id: Set(Some(admin)),

@@ -1,11 +1,43 @@
 use async_graphql::{Context, ID, Object};
 use entity::activity;
 
-use crate::graphql::ids;
+use crate::graphql::connection::{self, Conn};
+use crate::graphql::errors::GqlResult;
 use crate::graphql::loaders::{Loaders, loader_error};
 use crate::graphql::types::company::Company;
 use crate::graphql::types::contact::Contact;
 use crate::graphql::types::user::User;
+use crate::graphql::{cx, ids, scope};
+use crate::service::{
+    self,
+    pagination::{self, Page, PageArgs},
+};
+
+/// A record's activities as a connection. A first page comes through the DataLoader (one
+/// statement for all records of a list page); a page after a cursor is read on its own.
+pub async fn connection_of(
+    ctx: &Context<'_>,
+    of: service::activity::Of,
+    args: PageArgs,
+) -> async_graphql::Result<Conn<Activity>> {
+    let (cx, scope) = (cx(ctx), scope(ctx)?);
+    let l = ctx.data_unchecked::<Loaders>();
+    let page = match pagination::first_page_only(&args).gql()? {
+        Some(n) => l
+            .activity_pages
+            .load_one((of, n))
+            .await
+            .map_err(loader_error)?
+            .unwrap_or_else(Page::empty),
+        None => service::activity::list(cx, scope, of, &args).await.gql()?,
+    };
+    let total = if connection::wants_total(ctx) {
+        l.activity_totals.load_one(of).await.map_err(loader_error)?.unwrap_or(0)
+    } else {
+        0
+    };
+    Ok(connection::build(page.map(Activity), total))
+}
 
 /// A call, visit, meeting or note.
 pub struct Activity(pub activity::Model);

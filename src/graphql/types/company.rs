@@ -87,24 +87,40 @@ impl Company {
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> async_graphql::Result<Conn<Contact>> {
         let (cx, scope) = (cx(ctx), scope(ctx)?);
-        let f = service::contact::ContactFilter {
-            company_id: Some(service::filter::IdOp {
-                eq: Some(self.0.id),
-                ..Default::default()
-            }),
-            ..Default::default()
+        let l = ctx.data_unchecked::<Loaders>();
+        let args = connection::args(first, after, last, before);
+        // A first page comes through the DataLoader (one statement for a whole list of
+        // companies); a page after a cursor is read on its own.
+        let page = match service::pagination::first_page_only(&args).gql()? {
+            Some(n) => l
+                .company_contact_pages
+                .load_one((self.0.id, n))
+                .await
+                .map_err(loader_error)?
+                .unwrap_or_else(service::pagination::Page::empty),
+            None => {
+                let f = service::contact::ContactFilter {
+                    company_id: Some(service::filter::IdOp {
+                        eq: Some(self.0.id),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                };
+                let a = service::contact::ListArgs {
+                    filter: Some(&f),
+                    search: None,
+                    order: &[(service::contact::ContactOrder::Name, false)],
+                    deleted: false,
+                };
+                service::contact::list(cx, scope, &a, &args).await.gql()?
+            }
         };
-        let a = service::contact::ListArgs {
-            filter: Some(&f),
-            search: None,
-            order: &[(service::contact::ContactOrder::Name, false)],
-            deleted: false,
-        };
-        let page = service::contact::list(cx, scope, &a, &connection::args(first, after, last, before))
-            .await
-            .gql()?;
         let total = if connection::wants_total(ctx) {
-            service::contact::count(cx, scope, &a).await.gql()?
+            l.company_contact_totals
+                .load_one(self.0.id)
+                .await
+                .map_err(loader_error)?
+                .unwrap_or(0)
         } else {
             0
         };
@@ -120,17 +136,12 @@ impl Company {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> async_graphql::Result<Conn<Activity>> {
-        let (cx, scope) = (cx(ctx), scope(ctx)?);
-        let of = service::activity::Of::Company(self.0.id);
-        let page = service::activity::list(cx, scope, of, &connection::args(first, after, last, before))
-            .await
-            .gql()?;
-        let total = if connection::wants_total(ctx) {
-            service::activity::count(cx, scope, of).await.gql()?
-        } else {
-            0
-        };
-        Ok(connection::build(page.map(Activity), total))
+        crate::graphql::types::activity::connection_of(
+            ctx,
+            service::activity::Of::Company(self.0.id),
+            connection::args(first, after, last, before),
+        )
+        .await
     }
     /// Everything that happened to this company, newest first.
     #[graphql(complexity = "first.or(last).unwrap_or(20).max(1) as usize * child_complexity")]

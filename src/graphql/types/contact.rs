@@ -2,13 +2,12 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::contact;
 
 use crate::graphql::connection::{self, Conn};
-use crate::graphql::errors::GqlResult;
 use crate::graphql::loaders::{Loaders, loader_error};
 use crate::graphql::types::activity::Activity;
 use crate::graphql::types::company::Company;
 use crate::graphql::types::timeline::TimelineEntry;
 use crate::graphql::types::user::User;
-use crate::graphql::{cx, ids, scope};
+use crate::graphql::{ids, scope};
 use crate::service;
 
 /// An email address of a contact.
@@ -164,17 +163,12 @@ impl Contact {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> async_graphql::Result<Conn<Activity>> {
-        let (cx, scope) = (cx(ctx), scope(ctx)?);
-        let of = service::activity::Of::Contact(self.0.id);
-        let page = service::activity::list(cx, scope, of, &connection::args(first, after, last, before))
-            .await
-            .gql()?;
-        let total = if connection::wants_total(ctx) {
-            service::activity::count(cx, scope, of).await.gql()?
-        } else {
-            0
-        };
-        Ok(connection::build(page.map(Activity), total))
+        crate::graphql::types::activity::connection_of(
+            ctx,
+            service::activity::Of::Contact(self.0.id),
+            connection::args(first, after, last, before),
+        )
+        .await
     }
     /// Everything that happened to this contact, newest first.
     #[graphql(complexity = "first.or(last).unwrap_or(20).max(1) as usize * child_complexity")]
