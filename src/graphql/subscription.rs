@@ -4,6 +4,10 @@
 //! New timeline entries are read from the database (the source of truth) every second per
 //! subscription, after the entry's transaction committed, and on whichever replica the client is
 //! connected to; no message bus is needed and nothing uncommitted is ever sent.
+//!
+//! Before entries are sent, the token and the record's visibility are checked again: a record
+//! reassigned away, deleted, or a token revoked or a user deactivated since subscribing ends the
+//! subscription with an error instead of streaming on.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -11,15 +15,17 @@ use std::time::Duration;
 use async_graphql::{Context, ID, Subscription};
 use entity::timeline_entry;
 use futures::Stream;
-use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, QuerySelect};
+use secrecy::{ExposeSecret, SecretString};
 
-use crate::error::Error;
-use crate::graphql::errors::GqlResult;
+use crate::graphql::errors::{GqlResult, gql};
 use crate::graphql::types::timeline::TimelineEntry;
 use crate::graphql::{cx, ids, scope};
 use crate::service::{self, now};
 
 const POLL: Duration = Duration::from_secs(1);
+
+/// The token a websocket connection authenticated with, kept to re-check it while streaming.
+pub struct SessionToken(pub SecretString);
 
 #[derive(Default)]
 pub struct SubscriptionRoot;
@@ -36,73 +42,69 @@ impl SubscriptionRoot {
             desc = "Also send entries after this time (to resume after a reconnect without a gap); from now when left out."
         )]
         after: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> async_graphql::Result<impl Stream<Item = TimelineEntry>> {
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<TimelineEntry>>> {
         let (cx, scope) = (cx(ctx).clone(), scope(ctx)?.clone());
+        let token = ctx.data_opt::<SessionToken>().map(|t| t.0.clone());
         let (kind, id) = ids::parse("recordId", &record_id).gql()?;
         // The record must be visible now; the same check as a lookup, same NOT_FOUND.
-        let record_type = match kind.as_str() {
-            "Contact" => service::contact::get(&cx, &scope, id)
-                .await
-                .map(|_| service::contact::RECORD),
-            "Company" => service::company::get(&cx, &scope, id)
-                .await
-                .map(|_| service::company::RECORD),
-            "Opportunity" => service::opportunity::get(&cx, &scope, id)
-                .await
-                .map(|_| service::opportunity::RECORD),
-            "Lead" => service::lead::get(&cx, &scope, id).await.map(|_| service::lead::RECORD),
-            _ => Err(Error::bad_input(
-                "recordId",
-                "Timelines exist for contacts, companies, opportunities and leads.",
-            )),
-        }
-        .gql()?;
-        let state = (
-            after.unwrap_or_else(now),
-            uuid::Uuid::nil(),
-            VecDeque::<timeline_entry::Model>::new(),
-            tokio::time::interval(POLL),
-        );
-        Ok(futures::stream::unfold(
-            state,
-            move |(mut at, mut last, mut buf, mut tick)| {
-                let (cx, scope) = (cx.clone(), scope.clone());
-                async move {
-                    loop {
-                        if let Some(e) = buf.pop_front() {
-                            return Some((TimelineEntry(e), (at, last, buf, tick)));
-                        }
-                        tick.tick().await;
-                        let newer = Condition::any().add(timeline_entry::Column::OccurredAt.gt(at)).add(
-                            Condition::all()
-                                .add(timeline_entry::Column::OccurredAt.eq(at))
-                                .add(timeline_entry::Column::Id.gt(last)),
-                        );
-                        let rows = timeline_entry::Entity::find_in(scope.workspace_id)
-                            .filter(timeline_entry::Column::RecordType.eq(record_type))
-                            .filter(timeline_entry::Column::RecordId.eq(id))
-                            .filter(newer)
-                            .order_by_asc(timeline_entry::Column::OccurredAt)
-                            .order_by_asc(timeline_entry::Column::Id)
-                            .limit(100)
-                            .all(&cx.db)
-                            .await;
-                        match rows {
-                            Ok(rows) => {
-                                if let Some(l) = rows.last() {
-                                    (at, last) = (l.occurred_at, l.id);
-                                }
-                                buf.extend(rows);
-                            }
-                            // A database hiccup ends the subscription; the client resubscribes.
-                            Err(e) => {
-                                tracing::warn!(error = %e, "timeline subscription stopped");
-                                return None;
-                            }
-                        }
+        let record_type = service::timeline::visible_record(&cx, &scope, &kind, id).await.gql()?;
+        let state = Poll {
+            at: after.unwrap_or_else(now),
+            last: uuid::Uuid::nil(),
+            buf: VecDeque::new(),
+            tick: tokio::time::interval(POLL),
+            done: false,
+        };
+        Ok(futures::stream::unfold(state, move |mut p| {
+            let (cx, scope, kind, token) = (cx.clone(), scope.clone(), kind.clone(), token.clone());
+            async move {
+                loop {
+                    if p.done {
+                        return None;
                     }
+                    if let Some(e) = p.buf.pop_front() {
+                        return Some((Ok(TimelineEntry(e)), p));
+                    }
+                    p.tick.tick().await;
+                    let rows = match service::timeline::newer(&cx, &scope, record_type, id, p.at, p.last).await {
+                        Ok(rows) => rows,
+                        // A database hiccup ends the subscription; the client resubscribes.
+                        Err(e) => {
+                            tracing::warn!(error = %e, "timeline subscription stopped");
+                            return None;
+                        }
+                    };
+                    let Some(l) = rows.last() else { continue };
+                    (p.at, p.last) = (l.occurred_at, l.id);
+                    // Still allowed? With the token's current user (role, department, status)
+                    // and the record as it is now.
+                    let still = match &token {
+                        Some(t) => match service::session::authenticate(&cx, t.expose_secret()).await {
+                            Ok(fresh) => service::timeline::visible_record(&cx, &fresh, &kind, id)
+                                .await
+                                .map(|_| ()),
+                            Err(e) => Err(e),
+                        },
+                        None => service::timeline::visible_record(&cx, &scope, &kind, id)
+                            .await
+                            .map(|_| ()),
+                    };
+                    if let Err(e) = still {
+                        p.done = true;
+                        return Some((Err(gql(e)), p));
+                    }
+                    p.buf.extend(rows);
                 }
-            },
-        ))
+            }
+        }))
     }
+}
+
+/// Where a timeline subscription stands: the last entry sent and the ones waiting.
+struct Poll {
+    at: chrono::DateTime<chrono::Utc>,
+    last: uuid::Uuid,
+    buf: VecDeque<timeline_entry::Model>,
+    tick: tokio::time::Interval,
+    done: bool,
 }

@@ -14,6 +14,7 @@ use axum::response::Response;
 use super::HttpState;
 use crate::graphql::RequestInfo;
 use crate::graphql::loaders::Loaders;
+use crate::graphql::subscription::SessionToken;
 use crate::service;
 
 pub async fn handler(State(st): State<HttpState>, protocol: GraphQLProtocol, upgrade: WebSocketUpgrade) -> Response {
@@ -38,6 +39,7 @@ pub async fn handler(State(st): State<HttpState>, protocol: GraphQLProtocol, upg
                     )
                 })?;
                 let mut data = Data::default();
+                data.insert(SessionToken(token.to_string().into()));
                 data.insert(Loaders::new(cx.clone(), &scope));
                 data.insert(RequestInfo {
                     scope: Some(scope),

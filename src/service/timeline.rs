@@ -1,13 +1,14 @@
 //! Reading a record's timeline (entries are written by each service in its transaction).
 
+use chrono::{DateTime, Utc};
 use entity::timeline_entry;
-use sea_orm::{ColumnTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, QuerySelect, Select};
 use uuid::Uuid;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::scope::TenantScope;
-use crate::service::Context;
 use crate::service::pagination::{Page, PageArgs, SortKey, SortPart, SortValue, paginate, total};
+use crate::service::{Context, company, contact, lead, opportunity};
 
 fn newest_first() -> SortKey<timeline_entry::Entity> {
     SortKey::single(
@@ -49,4 +50,43 @@ pub async fn list(
 
 pub async fn count(cx: &Context, scope: &TenantScope, record_type: &str, record_id: Uuid) -> Result<i64> {
     total(&cx.db, select(scope, record_type, record_id)).await
+}
+
+/// The timeline's record type of a record the caller may see now (`kind` is the GraphQL type
+/// name from a global id); NOT_FOUND as a lookup would say when it is not visible.
+pub async fn visible_record(cx: &Context, scope: &TenantScope, kind: &str, id: Uuid) -> Result<&'static str> {
+    match kind {
+        "Contact" => contact::get(cx, scope, id).await.map(|_| contact::RECORD),
+        "Company" => company::get(cx, scope, id).await.map(|_| company::RECORD),
+        "Opportunity" => opportunity::get(cx, scope, id).await.map(|_| opportunity::RECORD),
+        "Lead" => lead::get(cx, scope, id).await.map(|_| lead::RECORD),
+        _ => Err(Error::bad_input(
+            "recordId",
+            "Timelines exist for contacts, companies, opportunities and leads.",
+        )),
+    }
+}
+
+/// Entries committed after the position `(at, last)`, oldest first, at most 100 (what a
+/// subscription sends next).
+pub async fn newer(
+    cx: &Context,
+    scope: &TenantScope,
+    record_type: &str,
+    record_id: Uuid,
+    at: DateTime<Utc>,
+    last: Uuid,
+) -> Result<Vec<timeline_entry::Model>> {
+    let newer = Condition::any().add(timeline_entry::Column::OccurredAt.gt(at)).add(
+        Condition::all()
+            .add(timeline_entry::Column::OccurredAt.eq(at))
+            .add(timeline_entry::Column::Id.gt(last)),
+    );
+    Ok(select(scope, record_type, record_id)
+        .filter(newer)
+        .order_by_asc(timeline_entry::Column::OccurredAt)
+        .order_by_asc(timeline_entry::Column::Id)
+        .limit(100)
+        .all(&cx.db)
+        .await?)
 }

@@ -131,3 +131,75 @@ async fn subscriptions_need_a_valid_token_and_a_visible_record() {
         "{msg:#}"
     );
 }
+
+/// A rep streams their contact's timeline; once the contact is reassigned to someone else the
+/// rep gets NOT_FOUND and the stream ends: neither the reassignment's entry nor later ones reach
+/// them.
+#[tokio::test]
+async fn a_record_reassigned_away_stops_streaming_to_the_old_owner() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    let rep = crate::e2e_invitation::invite_and_accept_in(&app, &t, "REP", None).await;
+    let other = crate::e2e_invitation::invite_and_accept_in(&app, &t, "REP", None).await;
+    let c = app
+        .gql_ok(
+            Some(&rep.token),
+            "mutation { createContact(input: { name: \"Mine\" }) { contact { id createdAt } } }",
+            json!({}),
+        )
+        .await;
+    let contact = c["createContact"]["contact"]["id"].as_str().unwrap().to_string();
+    let created: chrono::DateTime<chrono::Utc> = c["createContact"]["contact"]["createdAt"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let since = (created - chrono::Duration::seconds(1)).to_rfc3339();
+
+    let mut ws = open(&app).await;
+    send(
+        &mut ws,
+        json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {}", rep.token) } }),
+    )
+    .await;
+    assert_eq!(next(&mut ws).await.unwrap()["type"], "connection_ack");
+    send(&mut ws, json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription($r: ID!, $a: DateTime) { timelineEntries(recordId: $r, after: $a) { kind data } }", "variables": { "r": contact, "a": since } } })).await;
+    // While it is theirs, entries arrive (from its creation on, whichever of the subscribe and
+    // the mutations the server handles first).
+    let first = next(&mut ws).await.unwrap();
+    assert_eq!(
+        first["payload"]["data"]["timelineEntries"]["kind"], "created",
+        "{first:#}"
+    );
+    let log = "mutation($c: ID!, $s: String!) { logActivity(input: { kind: \"call\", subject: $s, contactId: $c }) { activity { id } } }";
+    app.gql_ok(Some(&rep.token), log, json!({ "c": contact, "s": "Own call" }))
+        .await;
+    let got = next(&mut ws).await.unwrap();
+    assert_eq!(
+        got["payload"]["data"]["timelineEntries"]["data"]["subject"], "Own call",
+        "{got:#}"
+    );
+
+    app.gql_ok(
+        Some(&t.admin_token),
+        "mutation($i: ReassignInput!) { reassignContacts(input: $i) { contacts { id } } }",
+        json!({ "i": { "ids": [contact], "ownerId": other.id } }),
+    )
+    .await;
+    app.gql_ok(Some(&t.admin_token), log, json!({ "c": contact, "s": "Secret call" }))
+        .await;
+    // Nothing after the reassignment (not even its own entry); the stream ends with NOT_FOUND.
+    let mut saw_error = false;
+    while let Some(msg) = next(&mut ws).await {
+        let text = msg.to_string();
+        assert!(!text.contains("Secret call"), "leaked after reassignment: {msg:#}");
+        assert!(!text.contains("owner"), "leaked the reassignment itself: {msg:#}");
+        if msg["type"] == "next" && msg["payload"]["errors"][0]["extensions"]["code"] == "NOT_FOUND" {
+            saw_error = true;
+        }
+        if msg["type"] == "complete" {
+            break;
+        }
+    }
+    assert!(saw_error, "the stream ended with NOT_FOUND");
+}
