@@ -982,6 +982,43 @@ async fn merging_two_companies_moves_people_domains_and_deals() {
     assert_eq!(m["company"]["domains"], json!(["globex.com", "globex.cn"]));
     assert_eq!(m["company"]["contacts"]["totalCount"], 1);
     assert_eq!(m["moved"]["contacts"], 1);
+
+    // Another workspace's look-alike company, as either side, answers like an unknown id and
+    // changes nothing in either workspace; a company merged with itself is refused.
+    let other = app.tenant("Other").await;
+    let theirs = company(
+        &app,
+        &other.admin_token,
+        json!({ "name": "Globex", "domains": ["globex.de"] }),
+    )
+    .await;
+    let before = count_rows(&app).await;
+    let merge = "mutation($k: ID!, $m: ID!, $d: Boolean!) { mergeCompanies(input: { keepId: $k, mergeId: $m, dryRun: $d }) { company { id } } }";
+    for dry in [true, false] {
+        for (k, m) in [(&keep, &theirs), (&theirs, &keep)] {
+            app.gql_err(
+                Some(&t.admin_token),
+                merge,
+                json!({ "k": k, "m": m, "d": dry }),
+                "NOT_FOUND",
+            )
+            .await;
+        }
+    }
+    let err = app
+        .gql_err(
+            Some(&t.admin_token),
+            merge,
+            json!({ "k": keep, "m": keep, "d": false }),
+            "BAD_USER_INPUT",
+        )
+        .await;
+    assert!(err["extensions"]["field"].is_string(), "{err:#}");
+    assert_eq!(count_rows(&app).await, before);
+    let q = "query($id: ID!) { company(id: $id) { name domains deletedAt } }";
+    let still = app.gql_ok(Some(&other.admin_token), q, json!({ "id": theirs })).await;
+    assert_eq!(still["company"]["domains"], json!(["globex.de"]));
+    assert!(still["company"]["deletedAt"].is_null());
 }
 
 /// Pages of a two-field ordering (name ascending, then number descending), walked forward with
