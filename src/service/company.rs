@@ -431,35 +431,29 @@ pub fn select(
         q = q.filter(condition(scope, f, 0)?);
     }
     if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
-        let by_name = StrOp {
-            contains: Some(s.to_string()),
-            ..Default::default()
-        };
-        let by_domain = StrOp {
-            contains: Some(s.to_lowercase()),
-            ..Default::default()
-        };
-        let domain_sub = Query::select()
-            .column(company_domain::Column::CompanyId)
-            .from(company_domain::Entity)
-            .and_where(Expr::col(company_domain::Column::WorkspaceId).eq(scope.workspace_id))
-            .cond_where(filter::text(
-                "search",
-                company_domain::Column::Domain,
-                &by_domain,
-                true,
-            )?)
-            .to_owned();
-        q = q.filter(
-            Condition::any()
-                .add(filter::text(
-                    "search",
-                    (company::Entity, company::Column::NameLower),
-                    &by_name,
-                    true,
-                )?)
-                .add(Expr::col((company::Entity, company::Column::Id)).in_subquery(domain_sub)),
-        );
+        let ws = scope.workspace_id;
+        let needle = s.to_lowercase();
+        q = q.filter(filter::search_union(
+            (company::Entity, company::Column::Id),
+            vec![
+                filter::search_in(
+                    company::Entity,
+                    company::Column::Id,
+                    company::Column::WorkspaceId,
+                    ws,
+                    company::Column::NameLower,
+                    &needle,
+                ),
+                filter::search_in(
+                    company_domain::Entity,
+                    company_domain::Column::CompanyId,
+                    company_domain::Column::WorkspaceId,
+                    ws,
+                    company_domain::Column::Domain,
+                    &needle,
+                ),
+            ],
+        ));
     }
     Ok(q)
 }

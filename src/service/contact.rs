@@ -673,37 +673,39 @@ pub fn select(
         q = q.filter(condition(scope, f, 0)?);
     }
     if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
-        let any_of = ContactFilter {
-            or: vec![
-                ContactFilter {
-                    name: Some(StrOp {
-                        contains: Some(s.into()),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                },
-                ContactFilter {
-                    email: Some(StrOp {
-                        contains: Some(s.to_lowercase()),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                },
-            ],
-            ..Default::default()
-        };
-        let mut cond = condition(scope, &any_of, 0)?;
-        if s.chars().filter(|c| c.is_ascii_digit()).count() >= 3 {
-            let by_phone = ContactFilter {
-                phone: Some(StrOp {
-                    contains: Some(s.into()),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            };
-            cond = Condition::any().add(cond).add(condition(scope, &by_phone, 0)?);
+        let ws = scope.workspace_id;
+        let needle = s.to_lowercase();
+        let mut parts = vec![
+            filter::search_in(
+                contact::Entity,
+                contact::Column::Id,
+                contact::Column::WorkspaceId,
+                ws,
+                contact::Column::NameLower,
+                &needle,
+            ),
+            filter::search_in(
+                contact_email::Entity,
+                contact_email::Column::ContactId,
+                contact_email::Column::WorkspaceId,
+                ws,
+                contact_email::Column::EmailCanonical,
+                &needle,
+            ),
+        ];
+        // Phone numbers are stored as digits: "138 0013" finds "+86 138-0013-8000".
+        let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() >= 3 {
+            parts.push(filter::search_in(
+                contact_phone::Entity,
+                contact_phone::Column::ContactId,
+                contact_phone::Column::WorkspaceId,
+                ws,
+                contact_phone::Column::PhoneDigits,
+                &digits,
+            ));
         }
-        q = q.filter(cond);
+        q = q.filter(filter::search_union((contact::Entity, contact::Column::Id), parts));
     }
     Ok(q)
 }

@@ -3,7 +3,9 @@
 //! record's own filter.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, LikeExpr, SimpleExpr};
+use sea_orm::sea_query::{
+    Expr, ExprTrait, IntoColumnRef, IntoTableRef, LikeExpr, Query, SelectStatement, SimpleExpr, UnionType,
+};
 use sea_orm::{Condition, Value};
 use uuid::Uuid;
 
@@ -255,4 +257,35 @@ pub fn name(
         },
         false,
     )?))
+}
+
+/// One place a search looks: ids from `table` whose lowercase `column` contains `needle`
+/// (already lowercased or normalised by the caller), within the workspace.
+pub fn search_in(
+    table: impl IntoTableRef,
+    id: impl IntoColumnRef,
+    workspace: impl IntoColumnRef,
+    workspace_id: Uuid,
+    column: impl IntoColumnRef,
+    needle: &str,
+) -> SelectStatement {
+    Query::select()
+        .column(id)
+        .from(table)
+        .and_where(Expr::col(workspace).eq(workspace_id))
+        .and_where(Expr::col(column).like(LikeExpr::new(format!("%{}%", like_escape(needle))).escape('\\')))
+        .to_owned()
+}
+
+/// `id IN (a UNION b UNION …)`: a search over the record's own column and its child tables',
+/// each part served by its own trigram index on PostgreSQL and the records then joined by id.
+/// (An `OR` of the same tests across tables makes PostgreSQL scan the workspace instead.)
+pub fn search_union(id: impl IntoColumnRef, mut parts: Vec<SelectStatement>) -> Condition {
+    let Some(mut first) = (!parts.is_empty()).then(|| parts.remove(0)) else {
+        return Condition::all();
+    };
+    for p in parts {
+        first.union(UnionType::Distinct, p);
+    }
+    Condition::all().add(Expr::col(id).in_subquery(first))
 }
