@@ -30,6 +30,8 @@ mod m20261124_000020_create_opportunity_contacts;
 mod m20261124_000021_create_stage_changes;
 mod m20261124_000022_create_tasks;
 mod m20261124_000023_create_leads;
+mod m20261125_000024_add_tasks_deleted_at;
+mod m20261125_000025_create_sales_list_indexes;
 
 pub struct Migrator;
 
@@ -60,6 +62,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000021_create_stage_changes::Migration),
             Box::new(m20261124_000022_create_tasks::Migration),
             Box::new(m20261124_000023_create_leads::Migration),
+            Box::new(m20261125_000024_add_tasks_deleted_at::Migration),
+            Box::new(m20261125_000025_create_sales_list_indexes::Migration),
         ]
     }
 }
