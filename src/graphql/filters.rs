@@ -62,7 +62,12 @@ pub struct IdFilter {
 }
 
 pub(crate) fn id_op(field: &str, kind: &str, what: &str, f: &IdFilter) -> Result<IdOp> {
-    let one = |v: &ID| ids::decode(field, kind, what, v);
+    id_op_by(f, |v| ids::decode(field, kind, what, v))
+}
+
+/// The operators with each id decoded by `one`.
+fn id_op_by(f: &IdFilter, one: impl Fn(&ID) -> Result<uuid::Uuid>) -> Result<IdOp> {
+    let one = &one;
     let many = |v: &Vec<ID>| v.iter().map(one).collect::<Result<Vec<_>>>();
     Ok(IdOp {
         eq: f.eq.as_ref().map(one).transpose()?,
@@ -344,7 +349,7 @@ pub struct TaskFilter {
 /// A linked record's id: any of the kinds a task can be about.
 fn record_id_op(f: &IdFilter) -> Result<IdOp> {
     const FIELD: &str = "filter.recordId";
-    let one = |v: &ID| -> Result<uuid::Uuid> {
+    id_op_by(f, |v| {
         let (kind, id) = ids::parse(FIELD, v)?;
         match kind.as_str() {
             "Contact" | "Company" | "Opportunity" => Ok(id),
@@ -353,14 +358,6 @@ fn record_id_op(f: &IdFilter) -> Result<IdOp> {
                 "A task can be about a contact, a company or an opportunity.",
             )),
         }
-    };
-    let many = |v: &Vec<ID>| v.iter().map(one).collect::<Result<Vec<_>>>();
-    Ok(IdOp {
-        eq: f.eq.as_ref().map(one).transpose()?,
-        ne: f.ne.as_ref().map(one).transpose()?,
-        in_: f.in_.as_ref().map(many).transpose()?,
-        not_in: f.not_in.as_ref().map(many).transpose()?,
-        is_null: f.is_null,
     })
 }
 

@@ -364,26 +364,6 @@ pub enum LeadOrder {
     UpdatedAt,
 }
 
-/// A status a filter compares with must be one a lead can have: a typo would otherwise
-/// silently match nothing.
-fn check_statuses(op: &StrOp) -> Result<()> {
-    let named = op
-        .eq
-        .iter()
-        .chain(op.ne.iter())
-        .chain(op.in_.iter().flatten())
-        .chain(op.not_in.iter().flatten());
-    for s in named {
-        if !STATUSES.contains(&s.as_str()) {
-            return Err(Error::bad_input(
-                "filter.status",
-                format!("`{s}` is not a lead status; use new, working, qualified, disqualified or converted."),
-            ));
-        }
-    }
-    Ok(())
-}
-
 pub fn condition(f: &LeadFilter, depth: usize) -> Result<Condition> {
     let mut c = filter::combinators(&f.and, &f.or, f.not.as_deref(), depth, condition)?;
     let col = |c: lead::Column| (lead::Entity, c);
@@ -431,7 +411,7 @@ pub fn condition(f: &LeadFilter, depth: usize) -> Result<Condition> {
         c = c.add(filter::text("filter.source", col(lead::Column::Source), op, false)?);
     }
     if let Some(op) = &f.status {
-        check_statuses(op)?;
+        filter::check_values("filter.status", op, &STATUSES)?;
         c = c.add(filter::text("filter.status", col(lead::Column::Status), op, false)?);
     }
     if let Some(op) = &f.owner_id {

@@ -355,26 +355,6 @@ pub enum TaskOrder {
     UpdatedAt,
 }
 
-/// Values a filter compares `status` or `priority` with must exist: a typo would otherwise
-/// silently match nothing.
-fn check_values(field: &str, op: &StrOp, allowed: &[&str]) -> Result<()> {
-    let named = op
-        .eq
-        .iter()
-        .chain(op.ne.iter())
-        .chain(op.in_.iter().flatten())
-        .chain(op.not_in.iter().flatten());
-    for v in named {
-        if !allowed.contains(&v.as_str()) {
-            return Err(Error::bad_input(
-                field,
-                format!("`{v}` is not one of {}.", allowed.join(", ")),
-            ));
-        }
-    }
-    Ok(())
-}
-
 pub fn condition(f: &TaskFilter, depth: usize) -> Result<Condition> {
     let mut c = filter::combinators(&f.and, &f.or, f.not.as_deref(), depth, condition)?;
     let col = |c: task::Column| (task::Entity, c);
@@ -385,11 +365,11 @@ pub fn condition(f: &TaskFilter, depth: usize) -> Result<Condition> {
         c = c.add(filter::id("filter.assigneeId", col(task::Column::AssigneeId), op)?);
     }
     if let Some(op) = &f.status {
-        check_values("filter.status", op, &STATUSES)?;
+        filter::check_values("filter.status", op, &STATUSES)?;
         c = c.add(filter::text("filter.status", col(task::Column::Status), op, false)?);
     }
     if let Some(op) = &f.priority {
-        check_values("filter.priority", op, &PRIORITIES)?;
+        filter::check_values("filter.priority", op, &PRIORITIES)?;
         c = c.add(filter::text("filter.priority", col(task::Column::Priority), op, false)?);
     }
     if let Some(op) = &f.due_at {
