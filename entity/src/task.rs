@@ -17,6 +17,7 @@ pub struct Model {
     pub record_id: Option<Uuid>,
     pub reminder_offsets: String,
     pub completed_at: Option<DateTimeUtc>,
+    pub deleted_at: Option<DateTimeUtc>,
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -30,7 +30,9 @@ mod m20261124_000020_create_opportunity_contacts;
 mod m20261124_000021_create_stage_changes;
 mod m20261124_000022_create_tasks;
 mod m20261124_000023_create_leads;
-mod m20261125_000100_search_trigrams;
+mod m20261125_000024_add_tasks_deleted_at;
+mod m20261125_000025_create_sales_list_indexes;
+mod m20261125_000026_search_trigrams;
 
 pub struct Migrator;
 
@@ -61,7 +63,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000021_create_stage_changes::Migration),
             Box::new(m20261124_000022_create_tasks::Migration),
             Box::new(m20261124_000023_create_leads::Migration),
-            Box::new(m20261125_000100_search_trigrams::Migration),
+            Box::new(m20261125_000024_add_tasks_deleted_at::Migration),
+            Box::new(m20261125_000025_create_sales_list_indexes::Migration),
+            Box::new(m20261125_000026_search_trigrams::Migration),
         ]
     }
 }

@@ -8,6 +8,8 @@ use crate::graphql::ids;
 use crate::service::company::CompanyFilter as SvcCompanyFilter;
 use crate::service::contact::ContactFilter as SvcContactFilter;
 use crate::service::filter::{IdOp, IntOp, StrOp, TimeOp};
+use crate::service::lead::LeadFilter as SvcLeadFilter;
+use crate::service::task::TaskFilter as SvcTaskFilter;
 
 /// Operators on text. `contains` and `startsWith` ignore case; `eq`, `ne`, `in` and `notIn` are exact.
 #[derive(InputObject, Default, Clone)]
@@ -59,8 +61,13 @@ pub struct IdFilter {
     pub is_null: Option<bool>,
 }
 
-fn id_op(field: &str, kind: &str, what: &str, f: &IdFilter) -> Result<IdOp> {
-    let one = |v: &ID| ids::decode(field, kind, what, v);
+pub(crate) fn id_op(field: &str, kind: &str, what: &str, f: &IdFilter) -> Result<IdOp> {
+    id_op_by(f, |v| ids::decode(field, kind, what, v))
+}
+
+/// The operators with each id decoded by `one`.
+fn id_op_by(f: &IdFilter, one: impl Fn(&ID) -> Result<uuid::Uuid>) -> Result<IdOp> {
+    let one = &one;
     let many = |v: &Vec<ID>| v.iter().map(one).collect::<Result<Vec<_>>>();
     Ok(IdOp {
         eq: f.eq.as_ref().map(one).transpose()?,
@@ -260,6 +267,118 @@ impl ContactFilter {
             created_at: self.created_at.as_ref().map(Into::into),
             updated_at: self.updated_at.as_ref().map(Into::into),
             company: self.company.as_ref().map(|c| c.to_service()).transpose()?,
+        })
+    }
+}
+
+/// Narrows a list of leads. Fields combine with AND; use `or` and `not` for the rest.
+#[derive(InputObject, Default, Clone)]
+pub struct LeadFilter {
+    /// All of these.
+    pub and: Option<Vec<LeadFilter>>,
+    /// Any of these.
+    pub or: Option<Vec<LeadFilter>>,
+    /// Not this.
+    pub not: Option<Box<LeadFilter>>,
+    /// The person's name.
+    pub name: Option<StringFilter>,
+    /// Email (canonical, lowercase).
+    pub email: Option<StringFilter>,
+    /// Phone, as given.
+    pub phone: Option<StringFilter>,
+    /// Their company, as given.
+    pub company_name: Option<StringFilter>,
+    /// Where it came from.
+    pub source: Option<StringFilter>,
+    /// `new`, `working`, `qualified`, `disqualified` or `converted` (other values are refused).
+    pub status: Option<StringFilter>,
+    /// Owner (a user id).
+    pub owner_id: Option<IdFilter>,
+    /// Creation time.
+    pub created_at: Option<DateTimeFilter>,
+}
+
+impl LeadFilter {
+    pub fn to_service(&self) -> Result<SvcLeadFilter> {
+        let list = |v: &Option<Vec<LeadFilter>>| v.iter().flatten().map(|f| f.to_service()).collect::<Result<Vec<_>>>();
+        Ok(SvcLeadFilter {
+            and: list(&self.and)?,
+            or: list(&self.or)?,
+            not: self.not.as_ref().map(|n| n.to_service().map(Box::new)).transpose()?,
+            name: self.name.as_ref().map(Into::into),
+            email: self.email.as_ref().map(Into::into),
+            phone: self.phone.as_ref().map(Into::into),
+            company_name: self.company_name.as_ref().map(Into::into),
+            source: self.source.as_ref().map(Into::into),
+            status: self.status.as_ref().map(Into::into),
+            owner_id: self
+                .owner_id
+                .as_ref()
+                .map(|f| id_op("filter.ownerId", "User", "user", f))
+                .transpose()?,
+            created_at: self.created_at.as_ref().map(Into::into),
+        })
+    }
+}
+
+/// Narrows a list of tasks. Fields combine with AND; use `or` and `not` for the rest.
+#[derive(InputObject, Default, Clone)]
+pub struct TaskFilter {
+    /// All of these.
+    pub and: Option<Vec<TaskFilter>>,
+    /// Any of these.
+    pub or: Option<Vec<TaskFilter>>,
+    /// Not this.
+    pub not: Option<Box<TaskFilter>>,
+    /// What to do.
+    pub title: Option<StringFilter>,
+    /// Who does it (a user id).
+    pub assignee_id: Option<IdFilter>,
+    /// `open` or `done` (other values are refused).
+    pub status: Option<StringFilter>,
+    /// `low`, `normal` or `high` (other values are refused).
+    pub priority: Option<StringFilter>,
+    /// Due time; `isNull: true` for tasks without one.
+    pub due_at: Option<DateTimeFilter>,
+    /// The contact, company or opportunity it is about.
+    pub record_id: Option<IdFilter>,
+    /// Creation time.
+    pub created_at: Option<DateTimeFilter>,
+}
+
+/// A linked record's id: any of the kinds a task can be about.
+fn record_id_op(f: &IdFilter) -> Result<IdOp> {
+    const FIELD: &str = "filter.recordId";
+    id_op_by(f, |v| {
+        let (kind, id) = ids::parse(FIELD, v)?;
+        match kind.as_str() {
+            "Contact" | "Company" | "Opportunity" => Ok(id),
+            _ => Err(crate::error::Error::bad_input(
+                FIELD,
+                "A task can be about a contact, a company or an opportunity.",
+            )),
+        }
+    })
+}
+
+impl TaskFilter {
+    pub fn to_service(&self) -> Result<SvcTaskFilter> {
+        let list = |v: &Option<Vec<TaskFilter>>| v.iter().flatten().map(|f| f.to_service()).collect::<Result<Vec<_>>>();
+        Ok(SvcTaskFilter {
+            and: list(&self.and)?,
+            or: list(&self.or)?,
+            not: self.not.as_ref().map(|n| n.to_service().map(Box::new)).transpose()?,
+            title: self.title.as_ref().map(Into::into),
+            assignee_id: self
+                .assignee_id
+                .as_ref()
+                .map(|f| id_op("filter.assigneeId", "User", "user", f))
+                .transpose()?,
+            status: self.status.as_ref().map(Into::into),
+            priority: self.priority.as_ref().map(Into::into),
+            due_at: self.due_at.as_ref().map(Into::into),
+            record_id: self.record_id.as_ref().map(record_id_op).transpose()?,
+            created_at: self.created_at.as_ref().map(Into::into),
         })
     }
 }

@@ -19,6 +19,7 @@ use crate::scope::TenantScope;
 use crate::service::company::{CompanyFilter, CompanyOrder};
 use crate::service::contact::{ContactFilter, ContactOrder};
 use crate::service::csv::{self, BOM};
+use crate::service::filter::StrOp;
 use crate::service::opportunity::{OpportunityFilter, OpportunityOrder};
 use crate::service::pagination::{Page, PageArgs};
 use crate::service::{Context, company as companies, contact, lead, opportunity, records};
@@ -304,7 +305,20 @@ pub fn leads_csv(
 }
 
 async fn leads_page(cx: &Context, scope: &TenantScope, status: Option<&str>, after: Option<String>) -> PageResult {
-    let p = lead::list(cx, scope, status, &first_page(after)).await?;
+    let f = status.map(|s| lead::LeadFilter {
+        status: Some(StrOp {
+            eq: Some(s.into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    });
+    let a = lead::ListArgs {
+        filter: f.as_ref(),
+        search: None,
+        order: lead::NEWEST_FIRST,
+        deleted: false,
+    };
+    let p = lead::list(cx, scope, &a, &first_page(after)).await?;
     let owners = owner_emails(cx, scope.workspace_id, p.edges.iter().filter_map(|(_, l)| l.owner_id)).await?;
     let mut out = String::new();
     for (_, l) in &p.edges {
@@ -344,14 +358,13 @@ async fn opportunities_page(
     filter: &OpportunityFilter,
     after: Option<String>,
 ) -> PageResult {
-    let p = opportunity::list(
-        cx,
-        scope,
-        filter,
-        &[(OpportunityOrder::CreatedAt, false)],
-        &first_page(after),
-    )
-    .await?;
+    let a = opportunity::ListArgs {
+        filter: Some(filter),
+        search: None,
+        order: &[(OpportunityOrder::CreatedAt, false)],
+        deleted: false,
+    };
+    let p = opportunity::list(cx, scope, &a, &first_page(after)).await?;
     let ws = scope.workspace_id;
     let owners = owner_emails(cx, ws, p.edges.iter().filter_map(|(_, o)| o.owner_id)).await?;
     let companies = company_names(cx, scope, p.edges.iter().filter_map(|(_, o)| o.company_id)).await?;

@@ -64,6 +64,26 @@ fn check_in<T>(field: &str, v: &Option<Vec<T>>) -> Result<()> {
     Ok(())
 }
 
+/// The values a text filter compares a closed set of values (a status, a priority) with must be
+/// in the set: a typo would otherwise silently match nothing.
+pub fn check_values(field: &str, op: &StrOp, allowed: &[&str]) -> Result<()> {
+    let named = op
+        .eq
+        .iter()
+        .chain(op.ne.iter())
+        .chain(op.in_.iter().flatten())
+        .chain(op.not_in.iter().flatten());
+    for v in named {
+        if !allowed.contains(&v.as_str()) {
+            return Err(Error::bad_input(
+                field,
+                format!("`{v}` is not one of {}.", allowed.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// `%` and `_` typed by a person are literal characters, not wildcards.
 fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")

@@ -4,7 +4,7 @@
 
 use entity::{company, company_domain, contact, contact_email, lead};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, Select, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, QueryFilter, Select, Set, TransactionTrait};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -13,7 +13,8 @@ use crate::domain::phone::Phone;
 use crate::domain::text;
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
-use crate::service::pagination::{Page, PageArgs, SortKey, SortPart, SortValue, paginate, total};
+use crate::service::filter::{self, IdOp, StrOp, TimeOp};
+use crate::service::pagination::{OrderPart, Page, PageArgs, SortKey, SortValue, paginate, total};
 use crate::service::records::{self, check_owner, owner_visible, timeline};
 use crate::service::{Context, company as companies, contact as contacts, now, opportunity};
 
@@ -61,9 +62,17 @@ pub struct NewDeal {
 }
 
 pub(crate) fn visible(scope: &TenantScope) -> Select<lead::Entity> {
-    lead::Entity::find_in(scope.workspace_id)
-        .filter(owner_visible(scope, lead::Column::OwnerId))
-        .filter(lead::Column::DeletedAt.is_null())
+    visible_in(scope, false)
+}
+
+/// Leads the caller may see: live ones, or deleted ones (to restore them).
+fn visible_in(scope: &TenantScope, deleted: bool) -> Select<lead::Entity> {
+    let q = lead::Entity::find_in(scope.workspace_id).filter(owner_visible(scope, lead::Column::OwnerId));
+    if deleted {
+        q.filter(lead::Column::DeletedAt.is_not_null())
+    } else {
+        q.filter(lead::Column::DeletedAt.is_null())
+    }
 }
 
 pub async fn get(cx: &Context, scope: &TenantScope, id: Uuid) -> Result<lead::Model> {
@@ -333,39 +342,169 @@ async fn new_contact<C: ConnectionTrait>(
     contacts::create_in(db, scope, input).await
 }
 
-fn newest_first() -> SortKey<lead::Entity> {
-    SortKey::single(
-        "leads",
-        lead::Column::Id,
-        |m| m.id,
-        SortPart {
-            name: "createdAt",
-            column: lead::Column::CreatedAt,
-            descending: true,
-            value: |m| SortValue::Time(m.created_at),
-        },
-    )
+#[derive(Debug, Clone, Default)]
+pub struct LeadFilter {
+    pub and: Vec<LeadFilter>,
+    pub or: Vec<LeadFilter>,
+    pub not: Option<Box<LeadFilter>>,
+    pub name: Option<StrOp>,
+    pub email: Option<StrOp>,
+    pub phone: Option<StrOp>,
+    pub company_name: Option<StrOp>,
+    pub source: Option<StrOp>,
+    pub status: Option<StrOp>,
+    pub owner_id: Option<IdOp>,
+    pub created_at: Option<TimeOp>,
 }
 
-fn select(scope: &TenantScope, status: Option<&str>) -> Select<lead::Entity> {
-    let q = visible(scope);
-    match status {
-        Some(s) => q.filter(lead::Column::Status.eq(s)),
-        None => q,
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LeadOrder {
+    Name,
+    CreatedAt,
+    UpdatedAt,
+}
+
+pub fn condition(f: &LeadFilter, depth: usize) -> Result<Condition> {
+    let mut c = filter::combinators(&f.and, &f.or, f.not.as_deref(), depth, condition)?;
+    let col = |c: lead::Column| (lead::Entity, c);
+    if let Some(op) = &f.name {
+        c = c.add(filter::name(
+            "filter.name",
+            col(lead::Column::NameLower),
+            col(lead::Column::Name),
+            op,
+        )?);
+    }
+    if let Some(op) = &f.email {
+        // Addresses are stored and matched in canonical (lowercase) form.
+        let lower = |v: &String| v.trim().to_lowercase();
+        let op = StrOp {
+            eq: op
+                .eq
+                .as_deref()
+                .map(|e| EmailAddress::parse("filter.email", e).map(|e| e.canonical))
+                .transpose()?,
+            ne: op.ne.as_ref().map(lower),
+            in_: op.in_.as_ref().map(|v| v.iter().map(lower).collect()),
+            not_in: op.not_in.as_ref().map(|v| v.iter().map(lower).collect()),
+            ..op.clone()
+        };
+        c = c.add(filter::text(
+            "filter.email",
+            col(lead::Column::EmailCanonical),
+            &op,
+            true,
+        )?);
+    }
+    if let Some(op) = &f.phone {
+        c = c.add(filter::text("filter.phone", col(lead::Column::Phone), op, false)?);
+    }
+    if let Some(op) = &f.company_name {
+        c = c.add(filter::text(
+            "filter.companyName",
+            col(lead::Column::CompanyName),
+            op,
+            false,
+        )?);
+    }
+    if let Some(op) = &f.source {
+        c = c.add(filter::text("filter.source", col(lead::Column::Source), op, false)?);
+    }
+    if let Some(op) = &f.status {
+        filter::check_values("filter.status", op, &STATUSES)?;
+        c = c.add(filter::text("filter.status", col(lead::Column::Status), op, false)?);
+    }
+    if let Some(op) = &f.owner_id {
+        c = c.add(filter::id("filter.ownerId", col(lead::Column::OwnerId), op)?);
+    }
+    if let Some(op) = &f.created_at {
+        c = c.add(filter::time(col(lead::Column::CreatedAt), op));
+    }
+    Ok(c)
+}
+
+fn order_part(o: LeadOrder) -> OrderPart<lead::Entity> {
+    match o {
+        LeadOrder::Name => ("name", lead::Column::Name, |m| SortValue::Text(m.name.clone())),
+        LeadOrder::CreatedAt => ("createdAt", lead::Column::CreatedAt, |m| SortValue::Time(m.created_at)),
+        LeadOrder::UpdatedAt => ("updatedAt", lead::Column::UpdatedAt, |m| SortValue::Time(m.updated_at)),
     }
 }
 
-pub async fn list(
-    cx: &Context,
-    scope: &TenantScope,
-    status: Option<&str>,
-    page: &PageArgs,
-) -> Result<Page<lead::Model>> {
-    paginate(&cx.db, scope.workspace_id, select(scope, status), &newest_first(), page).await
+fn sort_key(order: &[(LeadOrder, bool)]) -> Result<SortKey<lead::Entity>> {
+    SortKey::of("leads", lead::Column::Id, |m: &lead::Model| m.id, order, order_part)
 }
 
-pub async fn count(cx: &Context, scope: &TenantScope, status: Option<&str>) -> Result<i64> {
-    total(&cx.db, select(scope, status)).await
+/// Search on name, email, phone and company name (case-insensitive substring).
+pub fn select(
+    scope: &TenantScope,
+    f: Option<&LeadFilter>,
+    search: Option<&str>,
+    deleted: bool,
+) -> Result<Select<lead::Entity>> {
+    let mut q = visible_in(scope, deleted);
+    if let Some(f) = f {
+        q = q.filter(condition(f, 0)?);
+    }
+    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        let contains = || {
+            Some(StrOp {
+                contains: Some(s.into()),
+                ..Default::default()
+            })
+        };
+        let any_of = LeadFilter {
+            or: vec![
+                LeadFilter {
+                    name: contains(),
+                    ..Default::default()
+                },
+                LeadFilter {
+                    email: contains(),
+                    ..Default::default()
+                },
+                LeadFilter {
+                    phone: contains(),
+                    ..Default::default()
+                },
+                LeadFilter {
+                    company_name: contains(),
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        q = q.filter(condition(&any_of, 0)?);
+    }
+    Ok(q)
+}
+
+pub struct ListArgs<'a> {
+    pub filter: Option<&'a LeadFilter>,
+    pub search: Option<&'a str>,
+    /// `(field, descending)` pairs, first one first (1 to 3).
+    pub order: &'a [(LeadOrder, bool)],
+    pub deleted: bool,
+}
+
+/// The list's default order.
+pub const NEWEST_FIRST: &[(LeadOrder, bool)] = &[(LeadOrder::CreatedAt, true)];
+
+pub async fn list(cx: &Context, scope: &TenantScope, a: &ListArgs<'_>, page: &PageArgs) -> Result<Page<lead::Model>> {
+    let q = select(scope, a.filter, a.search, a.deleted)?;
+    paginate(&cx.db, scope.workspace_id, q, &sort_key(a.order)?, page).await
+}
+
+pub async fn count(cx: &Context, scope: &TenantScope, a: &ListArgs<'_>) -> Result<i64> {
+    total(&cx.db, select(scope, a.filter, a.search, a.deleted)?).await
+}
+
+/// Gives leads a new owner, all or none.
+pub async fn reassign(cx: &Context, scope: &TenantScope, ids: &[Uuid], owner: Uuid) -> Result<Vec<lead::Model>> {
+    let txn = cx.db.begin().await?;
+    let rows = records::reassign(&txn, scope, visible(scope), &OWNED, ids, owner).await?;
+    txn.commit().await?;
+    Ok(rows)
 }
 
 /// `None` leaves a field alone; `Some("")` clears it (the name cannot be cleared).

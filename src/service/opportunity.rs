@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use entity::{opportunity, opportunity_contact, pipeline_stage, stage_change};
+use entity::{
+    company as company_entity, contact as contact_entity, opportunity, opportunity_contact, pipeline_stage,
+    stage_change,
+};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, FromQueryResult, QueryFilter, QuerySelect, Select, Set,
@@ -16,7 +19,9 @@ use uuid::Uuid;
 use crate::domain::{money, text};
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
-use crate::service::filter::{self, IdOp, IntOp, StrOp};
+use crate::service::company::CompanyFilter;
+use crate::service::contact::ContactFilter;
+use crate::service::filter::{self, IdOp, IntOp, StrOp, TimeOp};
 use crate::service::pagination::{OrderPart, Page, PageArgs, SortKey, SortValue, paginate, total};
 use crate::service::records::{self, change, check_owner, owner_visible, timeline};
 use crate::service::{Context, company, contact, now, pipeline};
@@ -58,6 +63,9 @@ pub enum Status {
 
 #[derive(Debug, Clone, Default)]
 pub struct OpportunityFilter {
+    pub and: Vec<OpportunityFilter>,
+    pub or: Vec<OpportunityFilter>,
+    pub not: Option<Box<OpportunityFilter>>,
     pub name: Option<StrOp>,
     pub stage_id: Option<IdOp>,
     pub owner_id: Option<IdOp>,
@@ -68,6 +76,11 @@ pub struct OpportunityFilter {
     pub status: Option<Status>,
     pub close_from: Option<NaiveDate>,
     pub close_to: Option<NaiveDate>,
+    pub created_at: Option<TimeOp>,
+    /// Deals with at least one contact that matches.
+    pub contact: Option<ContactFilter>,
+    /// Deals whose company matches.
+    pub company: Option<CompanyFilter>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -78,9 +91,17 @@ pub enum OpportunityOrder {
 }
 
 pub fn visible(scope: &TenantScope) -> Select<opportunity::Entity> {
-    opportunity::Entity::find_in(scope.workspace_id)
-        .filter(owner_visible(scope, opportunity::Column::OwnerId))
-        .filter(opportunity::Column::DeletedAt.is_null())
+    visible_in(scope, false)
+}
+
+/// Deals the caller may see: live ones, or deleted ones (to restore them).
+fn visible_in(scope: &TenantScope, deleted: bool) -> Select<opportunity::Entity> {
+    let q = opportunity::Entity::find_in(scope.workspace_id).filter(owner_visible(scope, opportunity::Column::OwnerId));
+    if deleted {
+        q.filter(opportunity::Column::DeletedAt.is_not_null())
+    } else {
+        q.filter(opportunity::Column::DeletedAt.is_null())
+    }
 }
 
 pub async fn get_visible<C: ConnectionTrait>(db: &C, scope: &TenantScope, id: Uuid) -> Result<opportunity::Model> {
@@ -388,9 +409,12 @@ fn stage_kinds(scope: &TenantScope, kinds: &[&str]) -> sea_orm::sea_query::Selec
         .to_owned()
 }
 
-pub fn condition(scope: &TenantScope, f: &OpportunityFilter) -> Result<Condition> {
+pub fn condition(scope: &TenantScope, f: &OpportunityFilter, depth: usize) -> Result<Condition> {
+    let ws = scope.workspace_id;
     let col = |c: opportunity::Column| (opportunity::Entity, c);
-    let mut c = Condition::all();
+    let mut c = filter::combinators(&f.and, &f.or, f.not.as_deref(), depth, |sub, d| {
+        condition(scope, sub, d)
+    })?;
     if let Some(op) = &f.name {
         c = c.add(filter::name(
             "filter.name",
@@ -441,6 +465,41 @@ pub fn condition(scope: &TenantScope, f: &OpportunityFilter) -> Result<Condition
         };
         c = c.add(Expr::col(col(opportunity::Column::StageId)).in_subquery(stage_kinds(scope, kinds)));
     }
+    if let Some(op) = &f.created_at {
+        c = c.add(filter::time(col(opportunity::Column::CreatedAt), op));
+    }
+    if let Some(cf) = &f.contact {
+        // Across the relation, within the contacts the caller may see: a filter must not
+        // reveal what a hidden contact looks like.
+        let people = Query::select()
+            .column((contact_entity::Entity, contact_entity::Column::Id))
+            .from(contact_entity::Entity)
+            .and_where(Expr::col((contact_entity::Entity, contact_entity::Column::WorkspaceId)).eq(ws))
+            .and_where(Expr::col((contact_entity::Entity, contact_entity::Column::DeletedAt)).is_null())
+            .cond_where(owner_visible(scope, contact_entity::Column::OwnerId))
+            .cond_where(contact::condition(scope, cf, depth + 1)?)
+            .to_owned();
+        let sub = Query::select()
+            .column(opportunity_contact::Column::OpportunityId)
+            .from(opportunity_contact::Entity)
+            .and_where(Expr::col(opportunity_contact::Column::WorkspaceId).eq(ws))
+            .and_where(Expr::col(opportunity_contact::Column::ContactId).in_subquery(people))
+            .to_owned();
+        c = c.add(Expr::col(col(opportunity::Column::Id)).in_subquery(sub));
+    }
+    if let Some(cf) = &f.company {
+        let sub = Query::select()
+            .column((company_entity::Entity, company_entity::Column::Id))
+            .from(company_entity::Entity)
+            .and_where(Expr::col((company_entity::Entity, company_entity::Column::WorkspaceId)).eq(ws))
+            .and_where(Expr::col((company_entity::Entity, company_entity::Column::DeletedAt)).is_null())
+            .cond_where(owner_visible(scope, company_entity::Column::OwnerId))
+            .cond_where(company::condition(scope, cf, depth + 1)?)
+            .to_owned();
+        // `IS NOT NULL` first: `not` of a company filter must include deals without one.
+        c = c.add(Expr::col(col(opportunity::Column::CompanyId)).is_not_null());
+        c = c.add(Expr::col(col(opportunity::Column::CompanyId)).in_subquery(sub));
+    }
     Ok(c)
 }
 
@@ -466,19 +525,50 @@ fn sort_key(order: &[(OpportunityOrder, bool)]) -> Result<SortKey<opportunity::E
     )
 }
 
+/// Search on the name (case-insensitive substring).
+pub fn select(
+    scope: &TenantScope,
+    f: Option<&OpportunityFilter>,
+    search: Option<&str>,
+    deleted: bool,
+) -> Result<Select<opportunity::Entity>> {
+    let mut q = visible_in(scope, deleted);
+    if let Some(f) = f {
+        q = q.filter(condition(scope, f, 0)?);
+    }
+    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        let by_name = OpportunityFilter {
+            name: Some(StrOp {
+                contains: Some(s.into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        q = q.filter(condition(scope, &by_name, 0)?);
+    }
+    Ok(q)
+}
+
+pub struct ListArgs<'a> {
+    pub filter: Option<&'a OpportunityFilter>,
+    pub search: Option<&'a str>,
+    /// `(field, descending)` pairs, first one first (1 to 3).
+    pub order: &'a [(OpportunityOrder, bool)],
+    pub deleted: bool,
+}
+
 pub async fn list(
     cx: &Context,
     scope: &TenantScope,
-    f: &OpportunityFilter,
-    order: &[(OpportunityOrder, bool)],
+    a: &ListArgs<'_>,
     page: &PageArgs,
 ) -> Result<Page<opportunity::Model>> {
-    let q = visible(scope).filter(condition(scope, f)?);
-    paginate(&cx.db, scope.workspace_id, q, &sort_key(order)?, page).await
+    let q = select(scope, a.filter, a.search, a.deleted)?;
+    paginate(&cx.db, scope.workspace_id, q, &sort_key(a.order)?, page).await
 }
 
-pub async fn count(cx: &Context, scope: &TenantScope, f: &OpportunityFilter) -> Result<i64> {
-    total(&cx.db, visible(scope).filter(condition(scope, f)?)).await
+pub async fn count(cx: &Context, scope: &TenantScope, a: &ListArgs<'_>) -> Result<i64> {
+    total(&cx.db, select(scope, a.filter, a.search, a.deleted)?).await
 }
 
 /// One group of the funnel: a stage (or owner, or month), how many deals and their sum per
@@ -510,7 +600,7 @@ struct IdGroup {
 /// Counts and sums of the visible, filtered deals per group and currency, in one statement.
 /// Stage and owner keys are ids (as text); the month key is `YYYY-MM`.
 pub async fn aggregate(cx: &Context, scope: &TenantScope, f: &OpportunityFilter, by: GroupBy) -> Result<Vec<GroupRow>> {
-    let base = visible(scope).filter(condition(scope, f)?).select_only();
+    let base = visible(scope).filter(condition(scope, f, 0)?).select_only();
     let totals = |q: Select<opportunity::Entity>| {
         q.column(opportunity::Column::Currency)
             .expr_as(Expr::cust("COUNT(*)"), "count")

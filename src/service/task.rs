@@ -3,18 +3,21 @@
 
 use chrono::{DateTime, Utc};
 use entity::task;
-use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, Select, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, QueryFilter, Select, Set, TransactionTrait};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::domain::text;
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
-use crate::service::pagination::{Page, PageArgs, SortKey, SortPart, SortValue, paginate, total};
-use crate::service::records::{check_owner, timeline};
+use crate::service::filter::{self, IdOp, StrOp, TimeOp};
+use crate::service::pagination::{OrderPart, Page, PageArgs, SortKey, SortValue, paginate, total};
+use crate::service::records::{self, change, check_owner, owner_visible, timeline};
 use crate::service::{Context, company, contact, now, opportunity};
 
+pub const RECORD: &str = "task";
 pub const PRIORITIES: [&str; 3] = ["low", "normal", "high"];
+pub const STATUSES: [&str; 2] = ["open", "done"];
 
 /// What a task is about.
 #[derive(Debug, Clone, Copy)]
@@ -61,28 +64,51 @@ fn time_zone(raw: Option<&str>) -> Result<String> {
     }
 }
 
-pub async fn create(cx: &Context, scope: &TenantScope, input: TaskInput) -> Result<task::Model> {
-    let title = text::name("title", &input.title, 300)?;
-    let tz = time_zone(input.time_zone.as_deref())?;
-    let priority = input.priority.as_deref().unwrap_or("normal");
-    if !PRIORITIES.contains(&priority) {
-        return Err(Error::bad_input("priority", "priority must be low, normal or high."));
+/// A due time people can mean: a year typed as 0202 or 20260 is a typo, not a plan.
+fn due_at(field: &str, t: Option<DateTime<Utc>>) -> Result<Option<DateTime<Utc>>> {
+    use chrono::Datelike;
+    match t {
+        Some(t) if !(2000..=2199).contains(&t.year()) => Err(Error::bad_input(
+            field,
+            format!("{field} must be a time between the years 2000 and 2199."),
+        )),
+        _ => Ok(t),
     }
-    if input.reminder_offsets.len() > 10 || input.reminder_offsets.iter().any(|m| !(0..=60 * 24 * 30).contains(m)) {
+}
+
+fn priority(raw: &str) -> Result<String> {
+    if PRIORITIES.contains(&raw) {
+        Ok(raw.into())
+    } else {
+        Err(Error::bad_input("priority", "priority must be low, normal or high."))
+    }
+}
+
+fn reminders(offsets: &[i32], due: Option<DateTime<Utc>>) -> Result<String> {
+    if offsets.len() > 10 || offsets.iter().any(|m| !(0..=60 * 24 * 30).contains(m)) {
         return Err(Error::bad_input(
             "reminderOffsets",
             "Up to 10 reminders, each 0 to 43200 minutes before the due time.",
         ));
     }
-    if !input.reminder_offsets.is_empty() && input.due_at.is_none() {
+    if !offsets.is_empty() && due.is_none() {
         return Err(Error::bad_input(
             "reminderOffsets",
             "Reminders need a due time (dueAt).",
         ));
     }
+    Ok(serde_json::to_string(offsets).unwrap_or_else(|_| "[]".into()))
+}
+
+pub async fn create(cx: &Context, scope: &TenantScope, input: TaskInput) -> Result<task::Model> {
+    let title = text::name("title", &input.title, 300)?;
+    let tz = time_zone(input.time_zone.as_deref())?;
+    let priority = priority(input.priority.as_deref().unwrap_or("normal"))?;
+    let due = due_at("dueAt", input.due_at)?;
+    let offsets = reminders(&input.reminder_offsets, due)?;
     let assignee = input.assignee_id.unwrap_or(scope.user_id);
     let txn = cx.db.begin().await?;
-    check_owner(&txn, scope, assignee).await?;
+    check_assignee(&txn, scope, assignee).await?;
     if let Some(link) = input.link {
         match link {
             Link::Contact(id) => drop(contact::get_visible(&txn, scope, id, "contactId").await?),
@@ -97,20 +123,22 @@ pub async fn create(cx: &Context, scope: &TenantScope, input: TaskInput) -> Resu
         id: Set(Uuid::now_v7()),
         workspace_id: Set(scope.workspace_id),
         title: Set(title),
-        due_at: Set(input.due_at),
+        due_at: Set(due),
         time_zone: Set(tz),
         assignee_id: Set(assignee),
         status: Set("open".into()),
-        priority: Set(priority.into()),
+        priority: Set(priority),
         record_type: Set(record_type.map(String::from)),
         record_id: Set(record_id),
-        reminder_offsets: Set(serde_json::to_string(&input.reminder_offsets).unwrap_or_else(|_| "[]".into())),
+        reminder_offsets: Set(offsets),
         completed_at: Set(None),
+        deleted_at: Set(None),
         created_by: Set(Some(scope.user_id)),
         ..Default::default()
     }
     .insert(&txn)
     .await?;
+    timeline(&txn, scope, RECORD, row.id, "created", json!({ "title": row.title })).await?;
     if let (Some(t), Some(id)) = (record_type, record_id) {
         timeline(
             &txn,
@@ -126,10 +154,28 @@ pub async fn create(cx: &Context, scope: &TenantScope, input: TaskInput) -> Resu
     Ok(row)
 }
 
-/// Tasks the caller may see: assigned to someone in their data scope.
+/// The assignee of a task: like a record's owner (an active user the caller may assign to),
+/// but the error names `assigneeId`, the field the client sent.
+async fn check_assignee<C: ConnectionTrait>(db: &C, scope: &TenantScope, assignee: Uuid) -> Result<()> {
+    check_owner(db, scope, assignee).await.map_err(|e| match e {
+        Error::NotFound(_) => Error::NotFound("No user with this `assigneeId` exists in your workspace.".into()),
+        Error::BadInput { .. } => Error::bad_input("assigneeId", "Tasks can only be assigned to active users."),
+        other => other,
+    })
+}
+
+/// Tasks the caller may see: assigned to someone in their data scope; live or deleted ones.
+fn visible_in(scope: &TenantScope, deleted: bool) -> Select<task::Entity> {
+    let q = task::Entity::find_in(scope.workspace_id).filter(owner_visible(scope, task::Column::AssigneeId));
+    if deleted {
+        q.filter(task::Column::DeletedAt.is_not_null())
+    } else {
+        q.filter(task::Column::DeletedAt.is_null())
+    }
+}
+
 fn visible(scope: &TenantScope) -> Select<task::Entity> {
-    task::Entity::find_in(scope.workspace_id)
-        .filter(crate::service::records::owner_visible(scope, task::Column::AssigneeId))
+    visible_in(scope, false)
 }
 
 /// One task the caller may see.
@@ -152,16 +198,132 @@ pub async fn set_done(cx: &Context, scope: &TenantScope, id: Uuid, done: bool) -
     am.status = Set(if done { "done" } else { "open" }.into());
     am.completed_at = Set(done.then(now));
     let row = am.update(&txn).await?;
-    if let (Some(rt), Some(rid)) = (&t.record_type, t.record_id)
-        && t.status != row.status
+    if t.status != row.status {
+        let kind = if done { "task_completed" } else { "task_reopened" };
+        let data = json!({ "taskId": id, "title": t.title });
+        timeline(&txn, scope, RECORD, id, kind, data.clone()).await?;
+        if let (Some(rt), Some(rid)) = (&t.record_type, t.record_id) {
+            timeline(&txn, scope, rt, rid, kind, data).await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// `None` leaves a field alone; `due_at: Some(None)` clears the due time.
+#[derive(Debug, Clone, Default)]
+pub struct TaskChanges {
+    pub title: Option<String>,
+    pub due_at: Option<Option<DateTime<Utc>>>,
+    pub time_zone: Option<String>,
+    pub priority: Option<String>,
+    pub assignee_id: Option<Uuid>,
+    pub reminder_offsets: Option<Vec<i32>>,
+}
+
+/// Changes a task with the checks `create` makes; every field is checked before the first
+/// write, and the timeline of the task (and of the record it is about) says what changed.
+pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: TaskChanges) -> Result<task::Model> {
+    let title = ch.title.as_deref().map(|t| text::name("title", t, 300)).transpose()?;
+    let tz = ch.time_zone.as_deref().map(|z| time_zone(Some(z))).transpose()?;
+    let prio = ch.priority.as_deref().map(priority).transpose()?;
+    let due = ch.due_at.map(|d| due_at("dueAt", d)).transpose()?;
+    let txn = cx.db.begin().await?;
+    let before = visible(scope)
+        .filter(task::Column::Id.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::not_found("task"))?;
+    let due_after = due.unwrap_or(before.due_at);
+    // Reminders are checked against the due time the task will have, so clearing `dueAt`
+    // while reminders remain is refused rather than leaving reminders that can never fire.
+    let old_offsets: Vec<i32> = serde_json::from_str(&before.reminder_offsets).unwrap_or_default();
+    let offsets_after = ch.reminder_offsets.clone().unwrap_or_else(|| old_offsets.clone());
+    let offsets = reminders(&offsets_after, due_after)?;
+    if let Some(a) = ch.assignee_id
+        && a != before.assignee_id
     {
+        check_assignee(&txn, scope, a).await?;
+    }
+    let mut am: task::ActiveModel = before.clone().into();
+    let mut changes = serde_json::Map::new();
+    if let Some(t) = title
+        && t != before.title
+    {
+        changes.insert("title".into(), change(&before.title, &t));
+        am.title = Set(t);
+    }
+    if due_after != before.due_at {
+        changes.insert("dueAt".into(), change(&before.due_at, &due_after));
+        am.due_at = Set(due_after);
+    }
+    if let Some(z) = tz
+        && z != before.time_zone
+    {
+        changes.insert("timeZone".into(), change(&before.time_zone, &z));
+        am.time_zone = Set(z);
+    }
+    if let Some(p) = prio
+        && p != before.priority
+    {
+        changes.insert("priority".into(), change(&before.priority, &p));
+        am.priority = Set(p);
+    }
+    if let Some(a) = ch.assignee_id
+        && a != before.assignee_id
+    {
+        changes.insert("assigneeId".into(), change(&before.assignee_id, &a));
+        am.assignee_id = Set(a);
+    }
+    if offsets_after != old_offsets {
+        changes.insert("reminderOffsets".into(), change(&old_offsets, &offsets_after));
+        am.reminder_offsets = Set(offsets);
+    }
+    if changes.is_empty() {
+        txn.commit().await?;
+        return Ok(before);
+    }
+    let row = am.update(&txn).await?;
+    timeline(&txn, scope, RECORD, id, "updated", json!({ "changes": changes })).await?;
+    if let (Some(rt), Some(rid)) = (&before.record_type, before.record_id) {
         timeline(
             &txn,
             scope,
             rt,
             rid,
-            if done { "task_completed" } else { "task_reopened" },
-            json!({ "taskId": id, "title": t.title }),
+            "task_updated",
+            json!({ "taskId": id, "title": row.title, "changes": changes }),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(row)
+}
+
+const OWNED: records::Owned<task::Entity> = records::Owned {
+    record: RECORD,
+    plural: "tasks",
+    workspace: task::Column::WorkspaceId,
+    id: task::Column::Id,
+    owner: task::Column::AssigneeId,
+    updated_at: task::Column::UpdatedAt,
+    deleted_at: task::Column::DeletedAt,
+    id_of: |m| m.id,
+    owner_of: |m| Some(m.assignee_id),
+};
+
+/// Soft-deletes (restorably) or restores a task; the record it is about notes it too.
+pub async fn set_deleted(cx: &Context, scope: &TenantScope, id: Uuid, deleted: bool) -> Result<task::Model> {
+    let txn = cx.db.begin().await?;
+    let row = records::set_deleted(&txn, scope, &OWNED, id, deleted).await?;
+    if let (Some(rt), Some(rid)) = (&row.record_type, row.record_id) {
+        timeline(
+            &txn,
+            scope,
+            rt,
+            rid,
+            if deleted { "task_deleted" } else { "task_restored" },
+            json!({ "taskId": id, "title": row.title }),
         )
         .await?;
     }
@@ -171,50 +333,97 @@ pub async fn set_done(cx: &Context, scope: &TenantScope, id: Uuid, done: bool) -
 
 #[derive(Debug, Clone, Default)]
 pub struct TaskFilter {
-    pub assignee_id: Option<Uuid>,
-    pub status: Option<String>,
-    pub link: Option<Link>,
-    pub due_before: Option<DateTime<Utc>>,
+    pub and: Vec<TaskFilter>,
+    pub or: Vec<TaskFilter>,
+    pub not: Option<Box<TaskFilter>>,
+    pub title: Option<StrOp>,
+    pub assignee_id: Option<IdOp>,
+    pub status: Option<StrOp>,
+    pub priority: Option<StrOp>,
+    pub due_at: Option<TimeOp>,
+    /// The record the task is about (ids are UUIDv7, unique across record types).
+    pub record_id: Option<IdOp>,
+    pub created_at: Option<TimeOp>,
 }
 
-fn by_creation() -> SortKey<task::Entity> {
-    SortKey::single(
-        "tasks",
-        task::Column::Id,
-        |m| m.id,
-        SortPart {
-            name: "createdAt",
-            column: task::Column::CreatedAt,
-            descending: false,
-            value: |m| SortValue::Time(m.created_at),
-        },
-    )
+// Named after the fields they order by, as the other lists' orders are.
+#[allow(clippy::enum_variant_names)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TaskOrder {
+    DueAt,
+    CreatedAt,
+    UpdatedAt,
 }
 
-fn select(scope: &TenantScope, f: &TaskFilter) -> Select<task::Entity> {
-    let mut q = visible(scope);
-    if let Some(a) = f.assignee_id {
-        q = q.filter(task::Column::AssigneeId.eq(a));
+pub fn condition(f: &TaskFilter, depth: usize) -> Result<Condition> {
+    let mut c = filter::combinators(&f.and, &f.or, f.not.as_deref(), depth, condition)?;
+    let col = |c: task::Column| (task::Entity, c);
+    if let Some(op) = &f.title {
+        c = c.add(filter::text("filter.title", col(task::Column::Title), op, false)?);
     }
-    if let Some(s) = &f.status {
-        q = q.filter(task::Column::Status.eq(s.as_str()));
+    if let Some(op) = &f.assignee_id {
+        c = c.add(filter::id("filter.assigneeId", col(task::Column::AssigneeId), op)?);
     }
-    if let Some(l) = f.link {
-        let (t, id) = l.parts();
-        q = q
-            .filter(task::Column::RecordType.eq(t))
-            .filter(task::Column::RecordId.eq(id));
+    if let Some(op) = &f.status {
+        filter::check_values("filter.status", op, &STATUSES)?;
+        c = c.add(filter::text("filter.status", col(task::Column::Status), op, false)?);
     }
-    if let Some(d) = f.due_before {
-        q = q.filter(task::Column::DueAt.lt(d));
+    if let Some(op) = &f.priority {
+        filter::check_values("filter.priority", op, &PRIORITIES)?;
+        c = c.add(filter::text("filter.priority", col(task::Column::Priority), op, false)?);
     }
-    q
+    if let Some(op) = &f.due_at {
+        c = c.add(filter::time(col(task::Column::DueAt), op));
+    }
+    if let Some(op) = &f.record_id {
+        c = c.add(filter::id("filter.recordId", col(task::Column::RecordId), op)?);
+    }
+    if let Some(op) = &f.created_at {
+        c = c.add(filter::time(col(task::Column::CreatedAt), op));
+    }
+    Ok(c)
 }
 
-pub async fn list(cx: &Context, scope: &TenantScope, f: &TaskFilter, page: &PageArgs) -> Result<Page<task::Model>> {
-    paginate(&cx.db, scope.workspace_id, select(scope, f), &by_creation(), page).await
+fn order_part(o: TaskOrder) -> OrderPart<task::Entity> {
+    match o {
+        // `select` keeps tasks without a due time out of this order, so the value is set.
+        TaskOrder::DueAt => ("dueAt", task::Column::DueAt, |m| {
+            SortValue::Time(m.due_at.unwrap_or_default())
+        }),
+        TaskOrder::CreatedAt => ("createdAt", task::Column::CreatedAt, |m| SortValue::Time(m.created_at)),
+        TaskOrder::UpdatedAt => ("updatedAt", task::Column::UpdatedAt, |m| SortValue::Time(m.updated_at)),
+    }
 }
 
-pub async fn count(cx: &Context, scope: &TenantScope, f: &TaskFilter) -> Result<i64> {
-    total(&cx.db, select(scope, f)).await
+fn sort_key(order: &[(TaskOrder, bool)]) -> Result<SortKey<task::Entity>> {
+    SortKey::of("tasks", task::Column::Id, |m: &task::Model| m.id, order, order_part)
+}
+
+pub struct ListArgs<'a> {
+    pub filter: Option<&'a TaskFilter>,
+    /// `(field, descending)` pairs, first one first (1 to 3).
+    pub order: &'a [(TaskOrder, bool)],
+    pub deleted: bool,
+}
+
+fn select(scope: &TenantScope, a: &ListArgs<'_>) -> Result<Select<task::Entity>> {
+    let mut q = visible_in(scope, a.deleted);
+    // Ordered by due time, the list holds the tasks that have one: NULLs sort first on SQLite
+    // and last on PostgreSQL, and a keyset cursor cannot step past them (`due_at > x` is never
+    // true for NULL), so undated tasks would repeat or vanish between pages.
+    if a.order.iter().any(|(o, _)| *o == TaskOrder::DueAt) {
+        q = q.filter(task::Column::DueAt.is_not_null());
+    }
+    Ok(match a.filter {
+        Some(f) => q.filter(condition(f, 0)?),
+        None => q,
+    })
+}
+
+pub async fn list(cx: &Context, scope: &TenantScope, a: &ListArgs<'_>, page: &PageArgs) -> Result<Page<task::Model>> {
+    paginate(&cx.db, scope.workspace_id, select(scope, a)?, &sort_key(a.order)?, page).await
+}
+
+pub async fn count(cx: &Context, scope: &TenantScope, a: &ListArgs<'_>) -> Result<i64> {
+    total(&cx.db, select(scope, a)?).await
 }

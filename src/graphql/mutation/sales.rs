@@ -1,9 +1,10 @@
 //! Deals (create, update, move stage, win, lose), tasks and leads (create, convert).
 
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 
 use crate::error::{Error, Result};
 use crate::graphql::errors::GqlResult;
+use crate::graphql::mutation::crm::ReassignInput;
 use crate::graphql::types::company::Company;
 use crate::graphql::types::contact::Contact;
 use crate::graphql::types::sales::{Lead, Opportunity, Task};
@@ -111,6 +112,25 @@ pub struct CreateTaskInput {
     pub reminder_offsets: Vec<i32>,
 }
 
+/// Changes to a task; fields left out stay. Checked as `createTask` checks them.
+#[derive(InputObject)]
+pub struct UpdateTaskInput {
+    /// The task.
+    pub id: ID,
+    /// What to do.
+    pub title: Option<String>,
+    /// When it is due; `null` clears it (its reminders must go too).
+    pub due_at: MaybeUndefined<chrono::DateTime<chrono::Utc>>,
+    /// IANA time zone the due time was set in.
+    pub time_zone: Option<String>,
+    /// Who does it.
+    pub assignee_id: Option<ID>,
+    /// `low`, `normal` or `high`.
+    pub priority: Option<String>,
+    /// Replaces the reminders: minutes before `dueAt` (up to 10; empty removes them).
+    pub reminder_offsets: Option<Vec<i32>>,
+}
+
 /// A new lead.
 #[derive(InputObject)]
 pub struct CreateLeadInput {
@@ -203,6 +223,13 @@ pub struct TaskPayload {
 pub struct LeadPayload {
     /// The lead.
     pub lead: Lead,
+}
+
+/// Several leads after a change.
+#[derive(SimpleObject)]
+pub struct LeadsPayload {
+    /// The leads.
+    pub leads: Vec<Lead>,
 }
 
 /// What a conversion produced.
@@ -447,6 +474,52 @@ impl SalesMutation {
         })
     }
 
+    /// Changes a task (title, due time and zone, priority, assignee, reminders); the task's
+    /// timeline and that of the record it is about say what changed.
+    async fn update_task(&self, ctx: &Context<'_>, input: UpdateTaskInput) -> async_graphql::Result<TaskPayload> {
+        let id = ids::decode("id", "Task", "task", &input.id).gql()?;
+        let ch = service::task::TaskChanges {
+            title: input.title,
+            due_at: match input.due_at {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Value(t) => Some(Some(t)),
+            },
+            time_zone: input.time_zone,
+            priority: input.priority,
+            assignee_id: input
+                .assignee_id
+                .as_ref()
+                .map(|a| ids::decode("assigneeId", "User", "user", a))
+                .transpose()
+                .gql()?,
+            reminder_offsets: input.reminder_offsets,
+        };
+        Ok(TaskPayload {
+            task: Task(service::task::update(cx(ctx), scope(ctx)?, id, ch).await.gql()?),
+        })
+    }
+
+    /// Deletes a task (it can be restored).
+    async fn delete_task(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<TaskPayload> {
+        let id = ids::decode("id", "Task", "task", &id).gql()?;
+        Ok(TaskPayload {
+            task: Task(service::task::set_deleted(cx(ctx), scope(ctx)?, id, true).await.gql()?),
+        })
+    }
+
+    /// Restores a deleted task.
+    async fn restore_task(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<TaskPayload> {
+        let id = ids::decode("id", "Task", "task", &id).gql()?;
+        Ok(TaskPayload {
+            task: Task(
+                service::task::set_deleted(cx(ctx), scope(ctx)?, id, false)
+                    .await
+                    .gql()?,
+            ),
+        })
+    }
+
     /// Creates a lead.
     async fn create_lead(&self, ctx: &Context<'_>, input: CreateLeadInput) -> async_graphql::Result<LeadPayload> {
         let new = service::lead::LeadInput {
@@ -499,6 +572,21 @@ impl SalesMutation {
                     .await
                     .gql()?,
             ),
+        })
+    }
+
+    /// Gives leads a new owner, all or none.
+    async fn reassign_leads(&self, ctx: &Context<'_>, input: ReassignInput) -> async_graphql::Result<LeadsPayload> {
+        let ids = input
+            .ids
+            .iter()
+            .map(|i| ids::decode("ids", "Lead", "lead", i))
+            .collect::<Result<Vec<_>>>()
+            .gql()?;
+        let owner = ids::decode("ownerId", "User", "user", &input.owner_id).gql()?;
+        let rows = service::lead::reassign(cx(ctx), scope(ctx)?, &ids, owner).await.gql()?;
+        Ok(LeadsPayload {
+            leads: rows.into_iter().map(Lead).collect(),
         })
     }
 

@@ -4,12 +4,16 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 
 use crate::graphql::connection::{self, Conn};
 use crate::graphql::errors::GqlResult;
-use crate::graphql::filters::{IdFilter, IntFilter, StringFilter};
+use crate::graphql::filters::{
+    CompanyFilter, ContactFilter, DateTimeFilter, IdFilter, IntFilter, LeadFilter, StringFilter, TaskFilter, id_op,
+};
 use crate::graphql::types::SortDirection;
 use crate::graphql::types::sales::{Lead, Opportunity, Pipeline, Task};
 use crate::graphql::{cx, ids, scope};
 use crate::service;
+use crate::service::lead::LeadOrder;
 use crate::service::opportunity::{GroupBy, OpportunityOrder, Status};
+use crate::service::task::TaskOrder;
 
 #[derive(Default)]
 pub struct SalesQuery;
@@ -25,9 +29,15 @@ pub enum DealStatus {
     Lost,
 }
 
-/// Narrows a list of deals.
-#[derive(InputObject, Default)]
+/// Narrows a list of deals. Fields combine with AND; use `or` and `not` for the rest.
+#[derive(InputObject, Default, Clone)]
 pub struct OpportunityFilter {
+    /// All of these.
+    pub and: Option<Vec<OpportunityFilter>>,
+    /// Any of these.
+    pub or: Option<Vec<OpportunityFilter>>,
+    /// Not this.
+    pub not: Option<Box<OpportunityFilter>>,
     /// Name.
     pub name: Option<StringFilter>,
     /// Stage.
@@ -48,30 +58,26 @@ pub struct OpportunityFilter {
     pub close_from: Option<chrono::NaiveDate>,
     /// Expected to close on or before.
     pub close_to: Option<chrono::NaiveDate>,
-}
-
-fn id_op(field: &str, kind: &str, what: &str, f: &IdFilter) -> crate::Result<service::filter::IdOp> {
-    let one = |v: &ID| ids::decode(field, kind, what, v);
-    Ok(service::filter::IdOp {
-        eq: f.eq.as_ref().map(one).transpose()?,
-        ne: f.ne.as_ref().map(one).transpose()?,
-        in_: f
-            .in_
-            .as_ref()
-            .map(|v| v.iter().map(one).collect::<crate::Result<Vec<_>>>())
-            .transpose()?,
-        not_in: f
-            .not_in
-            .as_ref()
-            .map(|v| v.iter().map(one).collect::<crate::Result<Vec<_>>>())
-            .transpose()?,
-        is_null: f.is_null,
-    })
+    /// Creation time.
+    pub created_at: Option<DateTimeFilter>,
+    /// At least one of its contacts matches, e.g. `{ email: { eq: "pat@buyer.com" } }`.
+    pub contact: Option<ContactFilter>,
+    /// Its company matches, e.g. `{ industry: { eq: "Logistics" } }`.
+    pub company: Option<CompanyFilter>,
 }
 
 impl OpportunityFilter {
     pub(crate) fn to_service(&self) -> crate::Result<service::opportunity::OpportunityFilter> {
+        let list = |v: &Option<Vec<OpportunityFilter>>| {
+            v.iter()
+                .flatten()
+                .map(|f| f.to_service())
+                .collect::<crate::Result<Vec<_>>>()
+        };
         Ok(service::opportunity::OpportunityFilter {
+            and: list(&self.and)?,
+            or: list(&self.or)?,
+            not: self.not.as_ref().map(|n| n.to_service().map(Box::new)).transpose()?,
             name: self.name.as_ref().map(Into::into),
             stage_id: self
                 .stage_id
@@ -102,6 +108,9 @@ impl OpportunityFilter {
             }),
             close_from: self.close_from,
             close_to: self.close_to,
+            created_at: self.created_at.as_ref().map(Into::into),
+            contact: self.contact.as_ref().map(|c| c.to_service()).transpose()?,
+            company: self.company.as_ref().map(|c| c.to_service()).transpose()?,
         })
     }
 }
@@ -125,6 +134,64 @@ pub struct OpportunityOrderBy {
     /// The direction; ascending when left out.
     #[graphql(default)]
     pub direction: SortDirection,
+}
+
+/// Fields leads can be ordered by.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum LeadOrderField {
+    /// The person's name.
+    Name,
+    /// Creation time.
+    CreatedAt,
+    /// Last change.
+    UpdatedAt,
+}
+
+/// One ordering of leads; ties are broken by id so pages never overlap.
+#[derive(InputObject)]
+pub struct LeadOrderBy {
+    /// The field.
+    pub field: LeadOrderField,
+    /// The direction; ascending when left out.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+/// Fields tasks can be ordered by.
+// The variants are the API's field names (DUE_AT, CREATED_AT, UPDATED_AT), as on other lists.
+#[allow(clippy::enum_variant_names)]
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum TaskOrderField {
+    /// Due time; the list then holds only tasks that have one.
+    DueAt,
+    /// Creation time.
+    CreatedAt,
+    /// Last change.
+    UpdatedAt,
+}
+
+/// One ordering of tasks; ties are broken by id so pages never overlap.
+#[derive(InputObject)]
+pub struct TaskOrderBy {
+    /// The field.
+    pub field: TaskOrderField,
+    /// The direction; ascending when left out.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+/// `orderBy` as `(field, descending)` pairs in the service's terms, or the list's default.
+fn order<F, O>(order_by: Option<Vec<(F, SortDirection)>>, field: fn(F) -> O, default: &[(O, bool)]) -> Vec<(O, bool)>
+where
+    O: Copy,
+{
+    match order_by {
+        Some(v) => v
+            .into_iter()
+            .map(|(f, d)| (field(f), d == SortDirection::Desc))
+            .collect(),
+        None => default.to_vec(),
+    }
 }
 
 /// What to group deal totals by.
@@ -176,36 +243,46 @@ impl SalesQuery {
     }
 
     /// Deals you may see, newest first unless `orderBy` says otherwise.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(1) as usize * child_complexity")]
+    #[allow(clippy::too_many_arguments)]
     async fn opportunities(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<OpportunityFilter>,
+        #[graphql(desc = "Narrows the list, also across their contacts and company.")] filter: Option<
+            OpportunityFilter,
+        >,
+        #[graphql(desc = "Case-insensitive search in names.")] search: Option<String>,
         #[graphql(desc = "Ordering, 1 to 3 fields, the first one first; newest first when left out.")] order_by: Option<
             Vec<OpportunityOrderBy>,
         >,
+        #[graphql(desc = "List deleted deals instead (to restore them).", default)] deleted: bool,
         #[graphql(desc = "Page size from the start, 1–100.")] first: Option<i32>,
         #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> async_graphql::Result<Conn<Opportunity>> {
         let (cx, scope) = (cx(ctx), scope(ctx)?);
-        let f = filter.unwrap_or_default().to_service().gql()?;
-        let field = |f| match f {
-            OpportunityOrderField::Name => OpportunityOrder::Name,
-            OpportunityOrderField::Amount => OpportunityOrder::Amount,
-            OpportunityOrderField::CreatedAt => OpportunityOrder::CreatedAt,
+        let f = filter.map(|f| f.to_service()).transpose().gql()?;
+        let order = order(
+            order_by.map(|v| v.into_iter().map(|o| (o.field, o.direction)).collect()),
+            |f| match f {
+                OpportunityOrderField::Name => OpportunityOrder::Name,
+                OpportunityOrderField::Amount => OpportunityOrder::Amount,
+                OpportunityOrderField::CreatedAt => OpportunityOrder::CreatedAt,
+            },
+            &[(OpportunityOrder::CreatedAt, true)],
+        );
+        let a = service::opportunity::ListArgs {
+            filter: f.as_ref(),
+            search: search.as_deref(),
+            order: &order,
+            deleted,
         };
-        let order: Vec<(OpportunityOrder, bool)> = match order_by {
-            Some(v) => v
-                .into_iter()
-                .map(|o| (field(o.field), o.direction == SortDirection::Desc))
-                .collect(),
-            None => vec![(OpportunityOrder::CreatedAt, true)],
-        };
-        let page = service::opportunity::list(cx, scope, &f, &order, &connection::args(first, after, None, None))
+        let page = service::opportunity::list(cx, scope, &a, &connection::args(first, after, last, before))
             .await
             .gql()?;
         let total = if connection::wants_total(ctx) {
-            service::opportunity::count(cx, scope, &f).await.gql()?
+            service::opportunity::count(cx, scope, &a).await.gql()?
         } else {
             0
         };
@@ -248,32 +325,44 @@ impl SalesQuery {
             .collect())
     }
 
-    /// Tasks you may see: yours by default; `assigneeId` for a colleague's in your team.
+    /// Tasks you may see (yours; a manager's team's; everyone's for admins), by creation
+    /// unless `orderBy` says otherwise. "My tasks" is `filter: { assigneeId: { eq: <me> } }`.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(1) as usize * child_complexity")]
+    #[allow(clippy::too_many_arguments)]
     async fn tasks(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Whose tasks; yours when left out.")] assignee_id: Option<ID>,
-        #[graphql(desc = "`open` or `done`.")] status: Option<String>,
-        #[graphql(desc = "Only those due before this time.")] due_before: Option<chrono::DateTime<chrono::Utc>>,
-        #[graphql(desc = "Page size, 1–100.")] first: Option<i32>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<TaskFilter>,
+        #[graphql(desc = "Ordering, 1 to 3 fields, the first one first; oldest first when left out.")] order_by: Option<
+            Vec<TaskOrderBy>,
+        >,
+        #[graphql(desc = "List deleted tasks instead (to restore them).", default)] deleted: bool,
+        #[graphql(desc = "Page size from the start, 1–100.")] first: Option<i32>,
         #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> async_graphql::Result<Conn<Task>> {
         let (cx, scope) = (cx(ctx), scope(ctx)?);
-        let assignee = match assignee_id {
-            Some(a) => ids::decode("assigneeId", "User", "user", &a).gql()?,
-            None => scope.user_id,
+        let f = filter.map(|f| f.to_service()).transpose().gql()?;
+        let order = order(
+            order_by.map(|v| v.into_iter().map(|o| (o.field, o.direction)).collect()),
+            |f| match f {
+                TaskOrderField::DueAt => TaskOrder::DueAt,
+                TaskOrderField::CreatedAt => TaskOrder::CreatedAt,
+                TaskOrderField::UpdatedAt => TaskOrder::UpdatedAt,
+            },
+            &[(TaskOrder::CreatedAt, false)],
+        );
+        let a = service::task::ListArgs {
+            filter: f.as_ref(),
+            order: &order,
+            deleted,
         };
-        let f = service::task::TaskFilter {
-            assignee_id: Some(assignee),
-            status,
-            link: None,
-            due_before,
-        };
-        let page = service::task::list(cx, scope, &f, &connection::args(first, after, None, None))
+        let page = service::task::list(cx, scope, &a, &connection::args(first, after, last, before))
             .await
             .gql()?;
         let total = if connection::wants_total(ctx) {
-            service::task::count(cx, scope, &f).await.gql()?
+            service::task::count(cx, scope, &a).await.gql()?
         } else {
             0
         };
@@ -290,26 +379,47 @@ impl SalesQuery {
         Ok(Lead(service::lead::get(cx(ctx), scope(ctx)?, id).await.gql()?))
     }
 
-    /// Leads you may see, newest first.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    /// Leads you may see, newest first unless `orderBy` says otherwise.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(1) as usize * child_complexity")]
+    #[allow(clippy::too_many_arguments)]
     async fn leads(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only leads in this status.")] status: Option<String>,
-        #[graphql(desc = "Page size, 1–100.")] first: Option<i32>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<LeadFilter>,
+        #[graphql(desc = "Case-insensitive search in names, emails, phone numbers and company names.")] search: Option<
+            String,
+        >,
+        #[graphql(desc = "Ordering, 1 to 3 fields, the first one first; newest first when left out.")] order_by: Option<
+            Vec<LeadOrderBy>,
+        >,
+        #[graphql(desc = "List deleted leads instead (to restore them).", default)] deleted: bool,
+        #[graphql(desc = "Page size from the start, 1–100.")] first: Option<i32>,
         #[graphql(desc = "Cursor to continue after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> async_graphql::Result<Conn<Lead>> {
         let (cx, scope) = (cx(ctx), scope(ctx)?);
-        let page = service::lead::list(
-            cx,
-            scope,
-            status.as_deref(),
-            &connection::args(first, after, None, None),
-        )
-        .await
-        .gql()?;
+        let f = filter.map(|f| f.to_service()).transpose().gql()?;
+        let order = order(
+            order_by.map(|v| v.into_iter().map(|o| (o.field, o.direction)).collect()),
+            |f| match f {
+                LeadOrderField::Name => LeadOrder::Name,
+                LeadOrderField::CreatedAt => LeadOrder::CreatedAt,
+                LeadOrderField::UpdatedAt => LeadOrder::UpdatedAt,
+            },
+            service::lead::NEWEST_FIRST,
+        );
+        let a = service::lead::ListArgs {
+            filter: f.as_ref(),
+            search: search.as_deref(),
+            order: &order,
+            deleted,
+        };
+        let page = service::lead::list(cx, scope, &a, &connection::args(first, after, last, before))
+            .await
+            .gql()?;
         let total = if connection::wants_total(ctx) {
-            service::lead::count(cx, scope, status.as_deref()).await.gql()?
+            service::lead::count(cx, scope, &a).await.gql()?
         } else {
             0
         };

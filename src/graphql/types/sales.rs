@@ -342,6 +342,25 @@ impl Task {
     async fn completed_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.0.completed_at
     }
+    /// When it was deleted (UTC); null unless listed with `deleted: true`.
+    async fn deleted_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.deleted_at
+    }
+    /// Everything that happened to this task, newest first.
+    async fn timeline(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<connection::Conn<TimelineEntry>> {
+        TimelineEntry::connection(
+            ctx,
+            service::task::RECORD,
+            self.0.id,
+            connection::args(first, after, None, None),
+        )
+        .await
+    }
 }
 
 /// An unqualified prospect.
