@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::{ImportError, Kind, Rejection, refused};
+use super::{Kind, Rejection};
+use crate::error::{Error, Result};
 use crate::service::csv::{self, Record};
 
 /// Fields that hold a list (cells split on `;`); several columns may feed one of them.
@@ -80,13 +81,13 @@ impl Plan {
         kind: Kind,
         headers: Vec<String>,
         mapping: Option<&[(String, Option<String>)]>,
-    ) -> Result<(Plan, Vec<String>), ImportError> {
+    ) -> Result<(Plan, Vec<String>)> {
         let mut columns: Vec<Option<&'static str>> = vec![None; headers.len()];
         match mapping {
             Some(m) => {
                 for (header, target) in m {
                     let Some(i) = headers.iter().position(|h| h.trim() == header.trim()) else {
-                        return Err(refused(
+                        return Err(Error::bad_input(
                             "mapping",
                             format!(
                                 "The mapping names the column {header:?}, which the file does not have (its columns: {}).",
@@ -98,7 +99,7 @@ impl Plan {
                         continue;
                     };
                     let Some(field) = resolve(kind, target) else {
-                        return Err(refused(
+                        return Err(Error::bad_input(
                             "mapping",
                             format!(
                                 "The mapping sends {header:?} to {target:?}, which is not a field of {}; use one of {} (or null to skip the column).",
@@ -122,8 +123,8 @@ impl Plan {
                 continue;
             }
             if let Some(j) = columns[i + 1..].iter().position(|g| g == &Some(*f)) {
-                return Err(refused(
-                    f,
+                return Err(Error::bad_input(
+                    *f,
                     format!(
                         "Both the columns {:?} and {:?} fill {f}; map one of them to null.",
                         headers[i],
@@ -133,7 +134,7 @@ impl Plan {
             }
         }
         if !columns.contains(&Some("name")) {
-            return Err(refused(
+            return Err(Error::bad_input(
                 "name",
                 format!(
                     "The file has no column for the name, which {} need; name a column `name` or pass a mapping like {{\"Full name\": \"name\"}} (columns found: {}).",
@@ -212,20 +213,20 @@ impl Row {
     }
 }
 
-pub(super) fn parse_mapping(raw: &str) -> Result<Vec<(String, Option<String>)>, ImportError> {
+pub(super) fn parse_mapping(raw: &str) -> Result<Vec<(String, Option<String>)>> {
     let v: serde_json::Value =
-        serde_json::from_str(raw).map_err(|e| refused("mapping", format!("`mapping` is not JSON: {e}.")))?;
+        serde_json::from_str(raw).map_err(|e| Error::bad_input("mapping", format!("`mapping` is not JSON: {e}.")))?;
     let obj = v.as_object().ok_or_else(|| {
-        refused(
+        Error::bad_input(
             "mapping",
-            "`mapping` must be a JSON object of CSV column → field, like {\"E-Mail\": \"email\"}.".into(),
+            "`mapping` must be a JSON object of CSV column → field, like {\"E-Mail\": \"email\"}.",
         )
     })?;
     obj.iter()
         .map(|(k, v)| match v {
             serde_json::Value::Null => Ok((k.clone(), None)),
             serde_json::Value::String(s) => Ok((k.clone(), Some(s.clone()))),
-            _ => Err(refused(
+            _ => Err(Error::bad_input(
                 "mapping",
                 format!("`mapping` sends {k:?} to something that is not a field name (a string or null)."),
             )),

@@ -10,9 +10,9 @@ use uuid::Uuid;
 
 use super::columns::Row;
 use super::owners::{owner_of, owners_by_email};
-use super::{ImportError, Importer, Outcome, Reject, added, differs, reject, row_error};
+use super::{Importer, Outcome, Reject, added, differs, reject, row_error};
 use crate::domain::domain_name;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::scope::TenantScope;
 use crate::service::{company as companies, records};
 
@@ -36,7 +36,7 @@ async fn company_states(
     txn: &DatabaseTransaction,
     scope: &TenantScope,
     ids: &[Uuid],
-) -> Result<HashMap<Uuid, CompanyState>, ImportError> {
+) -> Result<HashMap<Uuid, CompanyState>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -122,7 +122,7 @@ struct CompanyBatch {
 }
 
 impl Importer<'_> {
-    pub(super) async fn companies(&mut self, txn: &DatabaseTransaction, rows: Vec<Row>) -> Result<(), ImportError> {
+    pub(super) async fn companies(&mut self, txn: &DatabaseTransaction, rows: Vec<Row>) -> Result<()> {
         let scope = self.scope;
         let ws = scope.workspace_id;
         let owners = owners_by_email(txn, ws, &rows).await?;
@@ -190,7 +190,7 @@ impl Importer<'_> {
         row: &Row,
         c: CompanyRow,
         b: &mut CompanyBatch,
-    ) -> Result<Result<Outcome, Reject>, ImportError> {
+    ) -> Result<Result<Outcome, Reject>> {
         let scope = self.scope;
         let hits: HashSet<Uuid> = c.domains.iter().filter_map(|d| b.by_domain.get(d).copied()).collect();
         if hits.len() > 1 {

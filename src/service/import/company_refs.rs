@@ -7,10 +7,9 @@ use entity::{company, company_domain};
 use sea_orm::{ColumnTrait, DatabaseTransaction, QueryFilter};
 use uuid::Uuid;
 
-use super::ImportError;
 use super::companies::live_companies;
 use crate::domain::domain_name;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::scope::TenantScope;
 use crate::service::company as companies;
 
@@ -30,11 +29,7 @@ impl CompanyRefs {
         (domain, cell.trim().to_lowercase())
     }
 
-    pub(super) async fn load(
-        txn: &DatabaseTransaction,
-        scope: &TenantScope,
-        cells: &[String],
-    ) -> Result<Self, ImportError> {
+    pub(super) async fn load(txn: &DatabaseTransaction, scope: &TenantScope, cells: &[String]) -> Result<Self> {
         let mut refs = CompanyRefs::default();
         if cells.is_empty() {
             return Ok(refs);

@@ -11,10 +11,10 @@ use uuid::Uuid;
 use super::columns::Row;
 use super::company_refs::{CompanyRefs, company_for};
 use super::owners::{owner_of, owners_by_email};
-use super::{ImportError, Importer, Outcome, Reject, added, differs, reject, row_error};
+use super::{Importer, Outcome, Reject, added, differs, reject, row_error};
 use crate::domain::email::EmailAddress;
 use crate::domain::phone::Phone;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::scope::TenantScope;
 use crate::service::{contact as contacts, records};
 
@@ -43,7 +43,7 @@ async fn contact_states(
     txn: &DatabaseTransaction,
     scope: &TenantScope,
     ids: &[Uuid],
-) -> Result<HashMap<Uuid, ContactState>, ImportError> {
+) -> Result<HashMap<Uuid, ContactState>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -136,7 +136,7 @@ fn parse_contact(row: &Row, owners: &HashMap<String, Uuid>) -> Result<ContactRow
 }
 
 impl Importer<'_> {
-    pub(super) async fn contacts(&mut self, txn: &DatabaseTransaction, rows: Vec<Row>) -> Result<(), ImportError> {
+    pub(super) async fn contacts(&mut self, txn: &DatabaseTransaction, rows: Vec<Row>) -> Result<()> {
         let scope = self.scope;
         let ws = scope.workspace_id;
         let owners = owners_by_email(txn, ws, &rows).await?;
@@ -188,7 +188,7 @@ impl Importer<'_> {
         states: &mut HashMap<Uuid, ContactState>,
         editable: &mut HashSet<Uuid>,
         refs: &mut CompanyRefs,
-    ) -> Result<Result<Outcome, Reject>, ImportError> {
+    ) -> Result<Result<Outcome, Reject>> {
         let scope = self.scope;
         let hits: Vec<(Uuid, &EmailAddress)> = c
             .emails

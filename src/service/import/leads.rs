@@ -8,10 +8,10 @@ use uuid::Uuid;
 
 use super::columns::Row;
 use super::owners::{owner_of, owners_by_email};
-use super::{ImportError, Importer, Outcome, Reject, differs, reject, row_error};
+use super::{Importer, Outcome, Reject, differs, reject, row_error};
 use crate::domain::email::EmailAddress;
 use crate::domain::phone::Phone;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::service::{lead as leads, records};
 
 struct LeadRow {
@@ -44,7 +44,7 @@ fn parse_lead(row: &Row, owners: &HashMap<String, Uuid>) -> Result<LeadRow, Reje
 }
 
 impl Importer<'_> {
-    pub(super) async fn leads(&mut self, txn: &DatabaseTransaction, rows: Vec<Row>) -> Result<(), ImportError> {
+    pub(super) async fn leads(&mut self, txn: &DatabaseTransaction, rows: Vec<Row>) -> Result<()> {
         let scope = self.scope;
         let ws = scope.workspace_id;
         let owners = owners_by_email(txn, ws, &rows).await?;
@@ -106,7 +106,7 @@ impl Importer<'_> {
         by_email: &mut HashMap<String, Vec<Uuid>>,
         current: &mut HashMap<Uuid, lead::Model>,
         editable: &mut HashSet<Uuid>,
-    ) -> Result<Result<Outcome, Reject>, ImportError> {
+    ) -> Result<Result<Outcome, Reject>> {
         let scope = self.scope;
         let hits = l
             .email

@@ -33,10 +33,10 @@ use futures::{Stream, StreamExt};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::Serialize;
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::scope::TenantScope;
 use crate::service::Context;
-use crate::service::csv::{Charset, CsvError, Reader, Record};
+use crate::service::csv::{Charset, Reader, Record};
 use columns::{Plan, Row, parse_mapping};
 
 /// Rows handled per batch (one set of look-ups each).
@@ -126,48 +126,6 @@ pub struct Report {
     pub ignored_columns: Vec<String>,
 }
 
-/// Why a whole import was refused (nothing was written), or failed.
-#[derive(Debug)]
-pub enum ImportError {
-    /// The file or the parameters: `BAD_USER_INPUT`, naming the field or line.
-    Refused {
-        message: String,
-        field: Option<String>,
-        line: Option<u64>,
-    },
-    Failed(Error),
-}
-
-impl From<Error> for ImportError {
-    fn from(e: Error) -> Self {
-        ImportError::Failed(e)
-    }
-}
-
-impl From<sea_orm::DbErr> for ImportError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        ImportError::Failed(e.into())
-    }
-}
-
-impl From<CsvError> for ImportError {
-    fn from(e: CsvError) -> Self {
-        ImportError::Refused {
-            message: e.message,
-            field: None,
-            line: Some(e.line),
-        }
-    }
-}
-
-fn refused(field: &str, message: String) -> ImportError {
-    ImportError::Refused {
-        message,
-        field: Some(field.into()),
-        line: None,
-    }
-}
-
 /// A rejection before it has a row number and column.
 struct Reject {
     field: &'static str,
@@ -183,7 +141,7 @@ fn reject(field: &'static str, reason: impl Into<String>) -> Reject {
 
 /// A service error on one row: a rejection for what the person can fix, the import's failure
 /// for anything internal.
-fn row_error(e: Error, default_field: &'static str) -> Result<Reject, ImportError> {
+fn row_error(e: Error, default_field: &'static str) -> Result<Reject> {
     let by_name = |f: &str| -> &'static str {
         let f = f.split('[').next().unwrap_or(f);
         match f {
@@ -211,12 +169,12 @@ fn row_error(e: Error, default_field: &'static str) -> Result<Reject, ImportErro
         Error::Forbidden(m) => Ok(reject("owner", m)),
         Error::NotFound(m) if m.contains("`ownerId`") => Ok(reject("owner", m)),
         Error::NotFound(m) | Error::Conflict(m) => Ok(reject(default_field, m)),
-        other => Err(ImportError::Failed(other)),
+        other => Err(other),
     }
 }
 
 /// Runs an import of `body` (the raw file, chunk by chunk) as `scope`.
-pub async fn run<S, B, E>(cx: &Context, scope: &TenantScope, opts: Options, mut body: S) -> Result<Report, ImportError>
+pub async fn run<S, B, E>(cx: &Context, scope: &TenantScope, opts: Options, mut body: S) -> Result<Report>
 where
     S: Stream<Item = Result<B, E>> + Unpin,
     B: AsRef<[u8]>,
@@ -241,11 +199,7 @@ where
         match body.next().await {
             Some(Ok(chunk)) => reader.feed(chunk.as_ref())?,
             Some(Err(e)) => {
-                return Err(ImportError::Refused {
-                    message: format!("The upload broke off: {e}."),
-                    field: None,
-                    line: None,
-                });
+                return Err(Error::bad_file(None, format!("The upload broke off: {e}.")));
             }
             None => {
                 reader.finish()?;
@@ -260,7 +214,7 @@ where
         }
     }
     if im.plan.is_none() {
-        return Err(refused("file", "The file is empty; it needs a header row.".into()));
+        return Err(Error::bad_input("file", "The file is empty; it needs a header row."));
     }
     im.flush(&txn).await?;
     im.report.encoding = reader.encoding().unwrap_or("UTF-8").to_string();
@@ -289,7 +243,7 @@ enum Outcome {
 }
 
 impl Importer<'_> {
-    async fn push(&mut self, txn: &DatabaseTransaction, rec: Record) -> Result<(), ImportError> {
+    async fn push(&mut self, txn: &DatabaseTransaction, rec: Record) -> Result<()> {
         let Some(plan) = &self.plan else {
             let (plan, ignored) = Plan::build(self.kind, rec.cells, self.mapping.as_deref())?;
             self.plan = Some(plan);
@@ -334,7 +288,7 @@ impl Importer<'_> {
         }
     }
 
-    async fn flush(&mut self, txn: &DatabaseTransaction) -> Result<(), ImportError> {
+    async fn flush(&mut self, txn: &DatabaseTransaction) -> Result<()> {
         let rows = std::mem::take(&mut self.batch);
         self.batch_bytes = 0;
         if rows.is_empty() {

@@ -7,15 +7,16 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, QueryFilter};
 use uuid::Uuid;
 
 use super::columns::Row;
-use super::{ImportError, Reject, reject};
+use super::{Reject, reject};
 use crate::domain::email::EmailAddress;
+use crate::error::Result;
 
 /// Owners named in a batch: canonical email → user id.
 pub(super) async fn owners_by_email(
     txn: &DatabaseTransaction,
     ws: Uuid,
     rows: &[Row],
-) -> Result<HashMap<String, Uuid>, ImportError> {
+) -> Result<HashMap<String, Uuid>> {
     let emails: HashSet<String> = rows
         .iter()
         .filter_map(|r| r.one("owner"))
