@@ -691,3 +691,56 @@ async fn company_lead_and_deal_exports_respect_filter_and_scope() {
     let csv = text(csv);
     assert!(csv.contains("Rep deal") && !csv.contains("Big deal"), "{csv}");
 }
+
+/// A file of `n` new contacts with an address, a phone, a tag and (every other row) one of a
+/// few companies, the rows the benchmark imports.
+fn new_contacts(n: usize, from: usize) -> String {
+    let mut s = String::from("name,email,phone,tags,company\n");
+    for i in from..from + n {
+        let company = if i % 2 == 0 {
+            format!("co{}.example", i % 5)
+        } else {
+            String::new()
+        };
+        s.push_str(&format!(
+            "Person {i},p{i}@count.example,+86 139 {i:08},imported,{company}\n"
+        ));
+    }
+    s
+}
+
+#[tokio::test]
+async fn creating_contacts_costs_a_few_statements_per_batch_not_per_row() {
+    use std::sync::atomic::Ordering;
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Count").await;
+    // Warm-up: the companies exist and the token's last-use stamp is written.
+    import_ok(&app, &t.admin_token, "contacts", &[], new_contacts(10, 0)).await;
+    let before = app.cx.statements.load(Ordering::SeqCst);
+    let r = import_ok(&app, &t.admin_token, "contacts", &[], new_contacts(1000, 10)).await;
+    let spent = app.cx.statements.load(Ordering::SeqCst) - before;
+    assert_eq!(counts(&r), (1000, 0, 0, 0), "{r:#}");
+    eprintln!("1000 created contacts cost {spent} statements");
+    assert!(spent <= 60, "1000 created contacts cost {spent} statements");
+}
+
+#[tokio::test]
+async fn the_report_lists_the_first_1000_rejections_and_counts_the_rest() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Cap").await;
+    let mut csv = String::from("name,email\n");
+    for i in 0..1003 {
+        csv.push_str(&format!("Bad {i},not-an-address-{i}\n"));
+    }
+    csv.push_str("Good,good@example.com\n");
+    let r = import_ok(&app, &t.admin_token, "contacts", &[], csv).await;
+    assert_eq!(counts(&r), (1, 0, 0, 1003), "{}", r["rejectionsTruncated"]);
+    assert_eq!(r["rows"], 1004);
+    let listed = r["rejections"].as_array().unwrap();
+    assert_eq!(listed.len(), 1000);
+    assert_eq!(r["rejectionsTruncated"], true);
+    assert_eq!(listed[0]["row"], 2);
+    assert_eq!(listed[999]["row"], 1001, "the first ones, in file order");
+    let small = import_ok(&app, &t.admin_token, "contacts", &[], "name,email\nX,bad\n").await;
+    assert_eq!(small["rejectionsTruncated"], false);
+}

@@ -135,6 +135,32 @@ fn parse_contact(row: &Row, owners: &HashMap<String, Uuid>) -> Result<ContactRow
     })
 }
 
+/// The service's input for a row that creates a contact.
+fn new_contact(row: &Row, c: &ContactRow) -> contacts::ContactInput {
+    contacts::ContactInput {
+        name: c.name.clone(),
+        title: row.one("title"),
+        company_id: None,
+        emails: c.emails.iter().map(|e| (e.display.clone(), false)).collect(),
+        phones: c.phones.iter().map(|p| (p.display.clone(), false)).collect(),
+        owner_id: c.owner,
+        tags: row.list("tags").to_vec(),
+        public_notes: row.one("public_notes"),
+        semi_public_notes: row.one("semi_public_notes"),
+        ..Default::default()
+    }
+}
+
+/// Creations waiting for one `create_many_in`.
+#[derive(Default)]
+struct Pending {
+    inputs: Vec<contacts::ContactInput>,
+    /// Per input: its slot in the batch's outcomes and its canonical addresses.
+    rows: Vec<(usize, Vec<String>)>,
+    /// Every address they take, so a later row naming one waits until they exist.
+    emails: HashSet<String>,
+}
+
 impl Importer<'_> {
     pub(super) async fn contacts(&mut self, txn: &DatabaseTransaction, rows: Vec<Row>) -> Result<()> {
         let scope = self.scope;
@@ -164,16 +190,82 @@ impl Importer<'_> {
         let company_cells: Vec<String> = rows.iter().filter_map(|r| r.one("company")).collect();
         let mut refs = CompanyRefs::load(txn, scope, &company_cells).await?;
 
+        // Plain creations (no address that a contact already has, no company still to create)
+        // wait in `pending` and go to the service together, one `create_many_in` per run of
+        // them. Any other row first creates what waits, so each row still sees what the rows
+        // before it did; outcomes are recorded in row order at the end.
+        let mut outcomes: Vec<(u64, Option<Result<Outcome, Reject>>)> = Vec::with_capacity(rows.len());
+        let mut pending = Pending::default();
         for row in rows {
             let n = row.row;
-            let outcome = match parse_contact(&row, &owners) {
-                Err(r) => Err(r),
-                Ok(c) => {
-                    self.contact_row(txn, &row, c, &mut by_email, &mut states, &mut editable, &mut refs)
-                        .await?
+            let c = match parse_contact(&row, &owners) {
+                Err(r) => {
+                    outcomes.push((n, Some(Err(r))));
+                    continue;
                 }
+                Ok(c) => c,
             };
-            self.record(n, outcome);
+            let known = c
+                .emails
+                .iter()
+                .any(|e| by_email.contains_key(&e.canonical) || pending.emails.contains(&e.canonical));
+            let company = row.one("company").map(|cell| refs.find(&cell));
+            if !known && company != Some(None) {
+                let mut input = new_contact(&row, &c);
+                input.company_id = company.flatten();
+                pending.emails.extend(c.emails.iter().map(|e| e.canonical.clone()));
+                pending
+                    .rows
+                    .push((outcomes.len(), c.emails.into_iter().map(|e| e.canonical).collect()));
+                pending.inputs.push(input);
+                outcomes.push((n, None));
+                continue;
+            }
+            self.create_pending(txn, &mut pending, &mut outcomes, &mut by_email, &mut editable)
+                .await?;
+            let outcome = self
+                .contact_row(txn, &row, c, &mut by_email, &mut states, &mut editable, &mut refs)
+                .await?;
+            outcomes.push((n, Some(outcome)));
+        }
+        self.create_pending(txn, &mut pending, &mut outcomes, &mut by_email, &mut editable)
+            .await?;
+        for (n, outcome) in outcomes {
+            if let Some(o) = outcome {
+                self.record(n, o);
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates the waiting contacts in one service call and fills in their outcomes.
+    async fn create_pending(
+        &self,
+        txn: &DatabaseTransaction,
+        pending: &mut Pending,
+        outcomes: &mut [(u64, Option<Result<Outcome, Reject>>)],
+        by_email: &mut HashMap<String, Uuid>,
+        editable: &mut HashSet<Uuid>,
+    ) -> Result<()> {
+        if pending.inputs.is_empty() {
+            return Ok(());
+        }
+        let p = std::mem::take(pending);
+        let results = contacts::create_many_in(txn, self.scope, p.inputs).await?;
+        for ((slot, emails), result) in p.rows.into_iter().zip(results) {
+            let outcome = match result {
+                Ok(m) => {
+                    for e in emails {
+                        by_email.insert(e, m.id);
+                    }
+                    editable.insert(m.id);
+                    Ok(Outcome::Created)
+                }
+                Err(e) => Err(row_error(e, "email")?),
+            };
+            if let Some(o) = outcomes.get_mut(slot) {
+                o.1 = Some(outcome);
+            }
         }
         Ok(())
     }
@@ -205,18 +297,7 @@ impl Importer<'_> {
         let company_cell = row.one("company");
         let Some((&id, email)) = hits.first().map(|(id, e)| (id, e)) else {
             // A new contact.
-            let input = contacts::ContactInput {
-                name: c.name,
-                title: row.one("title"),
-                company_id: None,
-                emails: c.emails.iter().map(|e| (e.display.clone(), false)).collect(),
-                phones: c.phones.iter().map(|p| (p.display.clone(), false)).collect(),
-                owner_id: c.owner,
-                tags: row.list("tags").to_vec(),
-                public_notes: row.one("public_notes"),
-                semi_public_notes: row.one("semi_public_notes"),
-                ..Default::default()
-            };
+            let input = new_contact(row, &c);
             if company_cell.is_none() {
                 // `create_in` checks everything before its first write: no savepoint needed.
                 return match contacts::create_in(txn, scope, input).await {
