@@ -744,3 +744,73 @@ async fn the_report_lists_the_first_1000_rejections_and_counts_the_rest() {
     let small = import_ok(&app, &t.admin_token, "contacts", &[], "name,email\nX,bad\n").await;
     assert_eq!(small["rejectionsTruncated"], false);
 }
+
+#[tokio::test]
+async fn lead_status_imports_with_the_rules_of_set_lead_status() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    app.gql_ok(
+        Some(&t.admin_token),
+        "mutation { createLead(input: { name: \"Old\", email: \"old@example.com\" }) { lead { id } } }",
+        json!({}),
+    )
+    .await;
+    let csv = "name,email,状态\n\
+               Old,old@example.com,working\n\
+               New,new@example.com,qualified\n\
+               Plain,plain@example.com,\n\
+               Hot,hot@example.com,hot\n\
+               Done,done@example.com,converted\n";
+    let mapping = r#"{"name": "name", "email": "email", "状态": "status"}"#;
+    let r = import_ok(&app, &t.admin_token, "leads", &[("mapping", mapping)], csv).await;
+    assert_eq!(counts(&r), (2, 1, 0, 2), "{r:#}");
+    let rejected: Vec<(u64, &str, &str)> = r["rejections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["row"].as_u64().unwrap(),
+                x["field"].as_str().unwrap(),
+                x["column"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(rejected, [(5, "status", "状态"), (6, "status", "状态")]);
+    assert!(
+        r["rejections"][1]["reason"].as_str().unwrap().contains("convertLead"),
+        "{r:#}"
+    );
+    let q = app
+        .gql_ok(
+            Some(&t.admin_token),
+            "{ leads(first: 10) { edges { node { name status timeline(first: 5) { edges { node { kind data } } } } } } }",
+            json!({}),
+        )
+        .await;
+    let status_of = |name: &str| {
+        q["leads"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["node"]["name"] == name)
+            .map(|e| e["node"].clone())
+            .unwrap()
+    };
+    assert_eq!(status_of("Old")["status"], "working");
+    assert_eq!(status_of("New")["status"], "qualified");
+    assert_eq!(status_of("Plain")["status"], "new");
+    let updated = status_of("Old")["timeline"]["edges"][0]["node"].clone();
+    assert_eq!(updated["kind"], "updated", "{q:#}");
+    assert!(updated["data"].to_string().contains("working"), "{updated}");
+    // The same statuses again change nothing; an export's status column imports back.
+    let again = import_ok(
+        &app,
+        &t.admin_token,
+        "leads",
+        &[],
+        "name,email,status\nOld,old@example.com,working\n",
+    )
+    .await;
+    assert_eq!(counts(&again), (0, 0, 1, 0), "{again:#}");
+}

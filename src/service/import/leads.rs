@@ -19,6 +19,7 @@ struct LeadRow {
     email: Option<EmailAddress>,
     phone: Option<Phone>,
     owner: Option<Uuid>,
+    status: Option<String>,
 }
 
 fn parse_lead(row: &Row, owners: &HashMap<String, Uuid>) -> Result<LeadRow, Reject> {
@@ -35,11 +36,17 @@ fn parse_lead(row: &Row, owners: &HashMap<String, Uuid>) -> Result<LeadRow, Reje
         [one] => Some(Phone::parse("phone", one).map_err(|e| reject("phone", e.to_string()))?),
         _ => return Err(reject("phone", "A lead has one phone number; put one in the cell.")),
     };
+    let status = row
+        .one("status")
+        .map(|s| leads::parse_status("status", &s).map(String::from))
+        .transpose()
+        .map_err(|e| reject("status", e.to_string()))?;
     Ok(LeadRow {
         name,
         email,
         phone,
         owner: owner_of(row, owners)?,
+        status,
     })
 }
 
@@ -123,6 +130,7 @@ impl Importer<'_> {
                     phone: l.phone.map(|p| p.display),
                     source: row.one("source"),
                     owner_id: l.owner,
+                    status: l.status,
                 };
                 // `create_in` checks everything before its first write, so no savepoint is needed.
                 return match leads::create_in(txn, scope, input).await {
@@ -166,12 +174,14 @@ impl Importer<'_> {
                 .map(|p| p.display)
                 .filter(|p| Some(p.as_str()) != m.phone.as_deref()),
             source: differs(row.one("source"), m.source.as_deref()),
+            status: differs(l.status, Some(&m.status)),
         };
         let owner_change = l.owner.filter(|o| m.owner_id != Some(*o));
         if ch.name.is_none()
             && ch.company_name.is_none()
             && ch.phone.is_none()
             && ch.source.is_none()
+            && ch.status.is_none()
             && owner_change.is_none()
         {
             return Ok(Ok(Outcome::Unchanged));

@@ -79,7 +79,7 @@ impl Kind {
             Kind::Companies => &[
                 "name", "domain", "industry", "region", "address", "website", "source", "tier", "tags", "owner",
             ],
-            Kind::Leads => &["name", "company", "email", "phone", "source", "owner"],
+            Kind::Leads => &["name", "company", "email", "phone", "source", "owner", "status"],
         }
     }
 }
@@ -161,6 +161,7 @@ fn row_error(e: Error, default_field: &'static str) -> Result<Reject> {
             "website" => "website",
             "source" => "source",
             "tier" => "tier",
+            "status" => "status",
             _ => default_field,
         }
     };
