@@ -13,8 +13,9 @@
 //!   [`BATCH_BYTES`] bytes, each batch looking its keys up in a few statements; look-up maps
 //!   live for one batch; the report keeps at most [`MAX_REJECTIONS`] rejections.
 //! - **The services' rules, not copies of them.** Rows become `ContactInput`/`ContactChanges`
-//!   (and the company and lead equivalents) and go through `create_in`/`update_in`, which
-//!   validate, check owners and duplicates, and write the timeline as any other change does.
+//!   (and the company and lead equivalents) and go through `create_in`/`update_in` (plain
+//!   contact creations through `create_many_in`, a batch at a time), which validate, check
+//!   owners and duplicates, and write the timeline as any other change does.
 //!   Here are only the file's rules: columns, matching, and what counts as a change (an empty
 //!   cell changes nothing; emails, phones, domains and tags are added, never removed).
 //!
