@@ -511,7 +511,8 @@ pub async fn create_many_in<C: ConnectionTrait>(
         }
         out.push(Ok(model));
     }
-    records::insert_new(db, rows).await?;
+    // Stamped above: the models returned carry the timestamps the rows get.
+    records::insert_stamped(db, rows).await?;
     records::insert_new(db, emails).await?;
     records::insert_new(db, phones).await?;
     records::add_tags_new(db, ws, RECORD, &tags).await?;

@@ -65,16 +65,22 @@ where
     A: ActiveModelTrait + ActiveModelBehavior + Send,
     C: ConnectionTrait,
 {
-    let mut chunk = Vec::with_capacity(rows.len().min(INSERT_CHUNK));
+    let mut stamped = Vec::with_capacity(rows.len());
     for row in rows {
-        chunk.push(row.before_save(db, true).await?);
-        if chunk.len() == INSERT_CHUNK {
-            <A::Entity as EntityTrait>::insert_many(std::mem::take(&mut chunk))
-                .exec_without_returning(db)
-                .await?;
-        }
+        stamped.push(row.before_save(db, true).await?);
     }
-    if !chunk.is_empty() {
+    insert_stamped(db, stamped).await
+}
+
+/// The same for rows already through `before_save` (the caller needed the stamped values).
+pub async fn insert_stamped<A, C>(db: &C, rows: Vec<A>) -> Result<()>
+where
+    A: ActiveModelTrait + Send,
+    C: ConnectionTrait,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(INSERT_CHUNK).collect();
         <A::Entity as EntityTrait>::insert_many(chunk)
             .exec_without_returning(db)
             .await?;
