@@ -13,6 +13,10 @@ pub enum Error {
     NotFound(String),
     #[error("{message}")]
     BadInput { field: String, message: String },
+    /// An uploaded file that cannot be read (a CSV import with broken quoting or bytes, or an
+    /// upload that broke off), at a line when there is one. Nothing of it was applied.
+    #[error("{message}")]
+    BadFile { line: Option<u64>, message: String },
     #[error("{0}")]
     Conflict(String),
     #[error("too many attempts; try again in {retry_after_secs} s")]
@@ -33,6 +37,13 @@ impl Error {
     pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
         Error::BadInput {
             field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn bad_file(line: Option<u64>, message: impl Into<String>) -> Self {
+        Error::BadFile {
+            line,
             message: message.into(),
         }
     }

@@ -1,5 +1,5 @@
 //! `rapport::Error` → GraphQL error with `extensions.code` from the closed set:
-//! UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT (+ `field`), CONFLICT, RATE_LIMITED
+//! UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT (+ `field`, or `line` for a file), CONFLICT, RATE_LIMITED
 //! (+ `retryAfter`), INTERNAL (+ `requestId`, added by the HTTP layer). Internal details go to
 //! the log, never to the client.
 
@@ -24,6 +24,12 @@ pub fn gql(e: Error) -> async_graphql::Error {
         Error::BadInput { field, .. } => {
             ext.set("code", "BAD_USER_INPUT");
             ext.set("field", field.as_str());
+        }
+        Error::BadFile { line, .. } => {
+            ext.set("code", "BAD_USER_INPUT");
+            if let Some(l) = line {
+                ext.set("line", *l);
+            }
         }
         Error::Conflict(_) => ext.set("code", "CONFLICT"),
         Error::RateLimited { retry_after_secs } => {

@@ -14,7 +14,7 @@ use super::export::scope_of;
 use super::graphql::{refuse, request_id};
 use crate::graphql::errors::INTERNAL_MESSAGE;
 use crate::service::csv::Charset;
-use crate::service::import::{ImportError, Kind, Options};
+use crate::service::import::{Kind, Options};
 use crate::{Error, service};
 
 #[derive(Deserialize)]
@@ -93,18 +93,18 @@ async fn run(State(st): State<HttpState>, Query(params): Query<Params>, req: Req
     let body = req.into_body().into_data_stream();
     match service::import::run(&st.cx, &scope, opts, body).await {
         Ok(report) => (StatusCode::OK, axum::Json(report)).into_response(),
-        Err(ImportError::Refused { message, field, line }) => bad_input(&rid, &message, field.as_deref(), line),
-        Err(ImportError::Failed(e)) => failed(&rid, e),
+        Err(e) => failed(&rid, e),
     }
 }
 
-/// A failure that is not about the file: the same codes the GraphQL API uses.
+/// A refusal or failure: the same codes the GraphQL API uses, plus the line for a bad file.
 fn failed(rid: &str, e: Error) -> Response {
     let (status, code) = match &e {
+        Error::BadInput { field, message } => return bad_input(rid, message, Some(field), None),
+        Error::BadFile { line, message } => return bad_input(rid, message, None, *line),
         Error::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED"),
         Error::Forbidden(_) => (StatusCode::FORBIDDEN, "FORBIDDEN"),
         Error::NotFound(_) => (StatusCode::NOT_FOUND, "NOT_FOUND"),
-        Error::BadInput { .. } => (StatusCode::BAD_REQUEST, "BAD_USER_INPUT"),
         Error::Conflict(_) => (StatusCode::CONFLICT, "CONFLICT"),
         Error::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
         _ => {
@@ -112,8 +112,5 @@ fn failed(rid: &str, e: Error) -> Response {
             return refuse(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", INTERNAL_MESSAGE, rid);
         }
     };
-    if let Error::BadInput { field, message } = &e {
-        return bad_input(rid, message, Some(field), None);
-    }
     refuse(status, code, &e.to_string(), rid)
 }

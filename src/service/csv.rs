@@ -5,9 +5,11 @@
 //! `"` quotes, `""` escapes, CRLF or LF) in one pass, holding only the record being read, so
 //! memory does not grow with the file. It is strict where a lenient reader would guess: a
 //! quote left open, a quote in the middle of an unquoted cell or text after a closing quote,
-//! and bytes that are not valid in the encoding are errors naming the line.
+//! and bytes that are not valid in the encoding are `Error::BadFile` naming the line.
 
 use encoding_rs::{DecoderResult, Encoding, GBK, UTF_8};
+
+use crate::error::{Error, Result};
 
 /// The UTF-8 byte order mark; exports start with it so spreadsheets read Chinese names.
 pub const BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
@@ -58,14 +60,6 @@ pub enum Charset {
     Gbk,
     /// UTF-8 if the file starts with a BOM or its first 64 KiB are valid UTF-8, else GBK.
     Detect,
-}
-
-/// A file-level error: the file cannot be read as CSV at all.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CsvError {
-    /// The physical line (1-based) where the problem is.
-    pub line: u64,
-    pub message: String,
 }
 
 /// One record: its number (the header is record 1), the line it starts on, and its cells.
@@ -145,7 +139,7 @@ impl Reader {
     }
 
     /// Feeds the next chunk of the file.
-    pub fn feed(&mut self, bytes: &[u8]) -> Result<(), CsvError> {
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<()> {
         if self.decoder.is_none() {
             self.pending.extend_from_slice(bytes);
             if !self.choose(false) {
@@ -158,7 +152,7 @@ impl Reader {
     }
 
     /// Ends the input: a quote left open or bytes cut off mid-character are errors.
-    pub fn finish(&mut self) -> Result<(), CsvError> {
+    pub fn finish(&mut self) -> Result<()> {
         if self.decoder.is_none() {
             self.choose(true);
             let held = std::mem::take(&mut self.pending);
@@ -167,13 +161,13 @@ impl Reader {
             self.decode(&[], true)?;
         }
         match self.state {
-            State::Quoted => Err(CsvError {
-                line: self.quote_line,
-                message: format!(
+            State::Quoted => Err(Error::bad_file(
+                Some(self.quote_line),
+                format!(
                     "The quote opened on line {} is never closed; check for a missing `\"`.",
                     self.quote_line
                 ),
-            }),
+            )),
             State::CellStart if self.cells.is_empty() => Ok(()),
             State::AfterCr => Ok(()),
             _ => self.end_record(),
@@ -211,7 +205,7 @@ impl Reader {
         true
     }
 
-    fn decode(&mut self, mut bytes: &[u8], last: bool) -> Result<(), CsvError> {
+    fn decode(&mut self, mut bytes: &[u8], last: bool) -> Result<()> {
         loop {
             let Some(decoder) = self.decoder.as_mut() else {
                 return Ok(());
@@ -234,31 +228,31 @@ impl Reader {
                     } else {
                         "save it as UTF-8, or pass `encoding=utf-8` if it is UTF-8"
                     };
-                    return Err(CsvError {
-                        line: self.line,
-                        message: format!("Line {} has bytes that are not valid {name}: {hint}.", self.line),
-                    });
+                    return Err(Error::bad_file(
+                        Some(self.line),
+                        format!("Line {} has bytes that are not valid {name}: {hint}.", self.line),
+                    ));
                 }
             }
         }
     }
 
-    fn end_cell(&mut self) -> Result<(), CsvError> {
+    fn end_cell(&mut self) -> Result<()> {
         if self.cells.len() >= MAX_CELLS {
-            return Err(CsvError {
-                line: self.record_line,
-                message: format!(
+            return Err(Error::bad_file(
+                Some(self.record_line),
+                format!(
                     "The record on line {} has more than {MAX_CELLS} cells.",
                     self.record_line
                 ),
-            });
+            ));
         }
         self.cells.push(std::mem::take(&mut self.cell));
         self.cell_chars = 0;
         Ok(())
     }
 
-    fn end_record(&mut self) -> Result<(), CsvError> {
+    fn end_record(&mut self) -> Result<()> {
         self.end_cell()?;
         let cells = std::mem::take(&mut self.cells);
         // A blank line is no record (many files end with one or two).
@@ -273,22 +267,22 @@ impl Reader {
         Ok(())
     }
 
-    fn push(&mut self, c: char) -> Result<(), CsvError> {
+    fn push(&mut self, c: char) -> Result<()> {
         self.cell_chars += 1;
         if self.cell_chars > MAX_CELL_CHARS {
-            return Err(CsvError {
-                line: self.record_line,
-                message: format!(
+            return Err(Error::bad_file(
+                Some(self.record_line),
+                format!(
                     "A cell of the record on line {} is longer than {MAX_CELL_CHARS} characters; is a quote left open?",
                     self.record_line
                 ),
-            });
+            ));
         }
         self.cell.push(c);
         Ok(())
     }
 
-    fn parse(&mut self, text: &str) -> Result<(), CsvError> {
+    fn parse(&mut self, text: &str) -> Result<()> {
         for c in text.chars() {
             if !self.started {
                 self.started = true;
@@ -303,7 +297,7 @@ impl Reader {
         Ok(())
     }
 
-    fn step(&mut self, c: char) -> Result<(), CsvError> {
+    fn step(&mut self, c: char) -> Result<()> {
         match self.state {
             State::AfterCr => {
                 self.state = State::CellStart;
@@ -331,13 +325,13 @@ impl Reader {
                     self.end_cell()
                 }
                 '\r' | '\n' => self.newline(c),
-                '"' => Err(CsvError {
-                    line: self.line,
-                    message: format!(
+                '"' => Err(Error::bad_file(
+                    Some(self.line),
+                    format!(
                         "Line {} has a quote inside a cell that does not start with one; quote the whole cell and double the quote (\"\").",
                         self.line
                     ),
-                }),
+                )),
                 _ => self.push(c),
             },
             State::Quoted => {
@@ -361,19 +355,19 @@ impl Reader {
                     self.end_cell()
                 }
                 '\r' | '\n' => self.newline(c),
-                _ => Err(CsvError {
-                    line: self.line,
-                    message: format!(
+                _ => Err(Error::bad_file(
+                    Some(self.line),
+                    format!(
                         "Line {} has text after a closing quote; quote the whole cell and double the quotes inside it (\"\").",
                         self.line
                     ),
-                }),
+                )),
             },
         }
     }
 
     /// A line break outside quotes: the end of a record.
-    fn newline(&mut self, c: char) -> Result<(), CsvError> {
+    fn newline(&mut self, c: char) -> Result<()> {
         self.end_record()?;
         self.line += 1;
         self.record_line = self.line;
@@ -386,7 +380,7 @@ impl Reader {
 mod tests {
     use super::*;
 
-    fn read(charset: Charset, chunks: &[&[u8]]) -> Result<Vec<Vec<String>>, CsvError> {
+    fn read(charset: Charset, chunks: &[&[u8]]) -> Result<Vec<Vec<String>>> {
         let mut r = Reader::new(charset);
         let mut out = Vec::new();
         for c in chunks {
@@ -402,6 +396,13 @@ mod tests {
         Ok(out)
     }
 
+    fn line_of(e: Error) -> Option<u64> {
+        match e {
+            Error::BadFile { line, .. } => line,
+            _ => None,
+        }
+    }
+
     #[test]
     fn cells_are_quoted_and_formulas_defused() {
         assert_eq!(cell("plain"), "plain");
@@ -414,7 +415,7 @@ mod tests {
     }
 
     #[test]
-    fn records_across_chunk_boundaries_quotes_and_line_ends() -> Result<(), CsvError> {
+    fn records_across_chunk_boundaries_quotes_and_line_ends() -> Result<()> {
         let text = "name,notes\r\n\"Li, Wei\",\"said \"\"hi\"\"\nthen left\"\r\n\r\nBo,\n";
         let whole = read(Charset::Utf8, &[text.as_bytes()])?;
         assert_eq!(
@@ -432,7 +433,7 @@ mod tests {
     }
 
     #[test]
-    fn row_and_line_numbers() -> Result<(), CsvError> {
+    fn row_and_line_numbers() -> Result<()> {
         let mut r = Reader::new(Charset::Utf8);
         r.feed(b"h\n\"a\nb\"\nc\n")?;
         r.finish()?;
@@ -445,16 +446,22 @@ mod tests {
 
     #[test]
     fn broken_quoting_names_the_line() {
-        let e = read(Charset::Utf8, &[b"a,b\n1,\"open\n2,3\n"]).unwrap_err();
-        assert_eq!(e.line, 2, "{e:?}");
-        let e = read(Charset::Utf8, &[b"a,b\n1,2\n3,4\"x\n"]).unwrap_err();
-        assert_eq!(e.line, 3, "{e:?}");
-        let e = read(Charset::Utf8, &[b"a,b\n\"x\"y,2\n"]).unwrap_err();
-        assert_eq!(e.line, 2, "{e:?}");
+        assert_eq!(
+            line_of(read(Charset::Utf8, &[b"a,b\n1,\"open\n2,3\n"]).unwrap_err()),
+            Some(2)
+        );
+        assert_eq!(
+            line_of(read(Charset::Utf8, &[b"a,b\n1,2\n3,4\"x\n"]).unwrap_err()),
+            Some(3)
+        );
+        assert_eq!(
+            line_of(read(Charset::Utf8, &[b"a,b\n\"x\"y,2\n"]).unwrap_err()),
+            Some(2)
+        );
     }
 
     #[test]
-    fn encodings_bom_gbk_and_invalid_bytes() -> Result<(), CsvError> {
+    fn encodings_bom_gbk_and_invalid_bytes() -> Result<()> {
         let (gbk, _, _) = GBK.encode("姓名,邮箱\n李伟,li@example.com\n");
         assert_eq!(read(Charset::Detect, &[&gbk])?[1][0], "李伟");
         let mut bom = BOM.to_vec();
@@ -463,8 +470,10 @@ mod tests {
             read(Charset::Detect, &[&bom[..2], &bom[2..]])?,
             vec![vec!["name".to_string()], vec!["张三".into()]]
         );
-        let e = read(Charset::Utf8, &[b"name\nok\n\xff\xfe\n"]).unwrap_err();
-        assert_eq!(e.line, 3, "{e:?}");
+        assert_eq!(
+            line_of(read(Charset::Utf8, &[b"name\nok\n\xff\xfe\n"]).unwrap_err()),
+            Some(3)
+        );
         Ok(())
     }
 }

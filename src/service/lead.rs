@@ -43,6 +43,8 @@ pub struct LeadInput {
     pub phone: Option<String>,
     pub source: Option<String>,
     pub owner_id: Option<Uuid>,
+    /// `new` when absent; see [`parse_status`].
+    pub status: Option<String>,
 }
 
 pub struct Conversion {
@@ -112,6 +114,10 @@ pub async fn create_in<C: ConnectionTrait>(db: &C, scope: &TenantScope, input: L
         .filter(|c| !c.is_empty())
         .map(|c| text::name("companyName", c, 200))
         .transpose()?;
+    let status = match &input.status {
+        Some(s) => parse_status("status", s)?,
+        None => "new",
+    };
     let owner = input.owner_id.unwrap_or(scope.user_id);
     check_owner(db, scope, owner).await?;
     let id = Uuid::now_v7();
@@ -127,7 +133,7 @@ pub async fn create_in<C: ConnectionTrait>(db: &C, scope: &TenantScope, input: L
         email: Set(email.map(|e| e.display)),
         phone: Set(phone.map(|p| p.display)),
         source: Set(input.source.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())),
-        status: Set("new".into()),
+        status: Set(status.into()),
         owner_id: Set(Some(owner)),
         converted_contact_id: Set(None),
         converted_company_id: Set(None),
@@ -143,13 +149,20 @@ pub async fn create_in<C: ConnectionTrait>(db: &C, scope: &TenantScope, input: L
     Ok(row)
 }
 
-pub async fn set_status(cx: &Context, scope: &TenantScope, id: Uuid, status: &str) -> Result<lead::Model> {
+/// A status a person may set: one of [`STATUSES`] but `converted`, which only a conversion sets
+/// (it links the contact, company and deal).
+pub fn parse_status<'a>(field: &str, status: &'a str) -> Result<&'a str> {
     if !STATUSES.contains(&status) || status == "converted" {
         return Err(Error::bad_input(
-            "status",
+            field,
             "status must be new, working, qualified or disqualified (convert with convertLead).",
         ));
     }
+    Ok(status)
+}
+
+pub async fn set_status(cx: &Context, scope: &TenantScope, id: Uuid, status: &str) -> Result<lead::Model> {
+    let status = parse_status("status", status)?;
     let txn = cx.db.begin().await?;
     let l = visible(scope)
         .filter(lead::Column::Id.eq(id))
@@ -515,6 +528,8 @@ pub struct LeadChanges {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub source: Option<String>,
+    /// See [`parse_status`].
+    pub status: Option<String>,
 }
 
 /// Changes a lead that is not converted yet; the timeline records before and after.
@@ -586,6 +601,13 @@ pub async fn update_in<C: ConnectionTrait>(
         let s = Some(s.trim().to_string()).filter(|s| !s.is_empty());
         changes.insert("source".into(), records::change(&before.source, &s));
         am.source = Set(s);
+    }
+    if let Some(s) = &ch.status {
+        let s = parse_status("status", s)?;
+        if s != before.status {
+            changes.insert("status".into(), records::change(&before.status.as_str(), &s));
+            am.status = Set(s.into());
+        }
     }
     let row = am.update(db).await?;
     if !changes.is_empty() {

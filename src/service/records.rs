@@ -5,7 +5,10 @@ use std::collections::HashMap;
 
 use entity::{department, record_counter, record_tag, timeline_entry, user};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
 use uuid::Uuid;
 
 use crate::domain::text;
@@ -13,14 +16,21 @@ use crate::error::{Error, Result};
 use crate::scope::{DataScope, TenantScope};
 use crate::service::now;
 
-/// The next number for a kind of record (`contact`, `company`, …) in a workspace. The
-/// UPDATE takes the counter row's lock, so concurrent creations get distinct numbers.
+/// The next number for a kind of record (`contact`, `company`, …) in a workspace.
 pub async fn next_number<C: ConnectionTrait>(db: &C, ws: Uuid, kind: &str) -> Result<i64> {
+    next_numbers(db, ws, kind, 1).await
+}
+
+/// The first of `n` consecutive numbers for a kind of record, taken in two statements whatever
+/// `n` is (a batch of creations takes them all at once). The UPDATE takes the counter row's
+/// lock, so concurrent creations get distinct numbers.
+pub async fn next_numbers<C: ConnectionTrait>(db: &C, ws: Uuid, kind: &str, n: usize) -> Result<i64> {
+    let n = i64::try_from(n).map_err(|_| Error::Internal("too many numbers at once".into()))?;
     let bumped = record_counter::Entity::update_in(ws)
         .filter(record_counter::Column::Kind.eq(kind))
         .col_expr(
             record_counter::Column::NextValue,
-            Expr::col(record_counter::Column::NextValue).add(1),
+            Expr::col(record_counter::Column::NextValue).add(n),
         )
         .exec(db)
         .await?;
@@ -29,7 +39,7 @@ pub async fn next_number<C: ConnectionTrait>(db: &C, ws: Uuid, kind: &str) -> Re
             id: Set(Uuid::now_v7()),
             workspace_id: Set(ws),
             kind: Set(kind.into()),
-            next_value: Set(2),
+            next_value: Set(n + 1),
             ..Default::default()
         }
         .insert(db)
@@ -41,7 +51,41 @@ pub async fn next_number<C: ConnectionTrait>(db: &C, ws: Uuid, kind: &str) -> Re
         .one(db)
         .await?
         .ok_or_else(|| Error::Internal("record counter vanished".into()))?;
-    Ok(row.next_value - 1)
+    Ok(row.next_value - n)
+}
+
+/// Rows per multi-row INSERT: ~20 columns × 1 000 stays well under SQLite's 32 766 and
+/// PostgreSQL's 65 535 bind parameters.
+const INSERT_CHUNK: usize = 1000;
+
+/// Inserts new rows with multi-row INSERTs, stamped by the entity's own `before_save` as a
+/// single `insert` would be (`insert_many` skips it).
+pub async fn insert_new<A, C>(db: &C, rows: Vec<A>) -> Result<()>
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    C: ConnectionTrait,
+{
+    let mut stamped = Vec::with_capacity(rows.len());
+    for row in rows {
+        stamped.push(row.before_save(db, true).await?);
+    }
+    insert_stamped(db, stamped).await
+}
+
+/// The same for rows already through `before_save` (the caller needed the stamped values).
+pub async fn insert_stamped<A, C>(db: &C, rows: Vec<A>) -> Result<()>
+where
+    A: ActiveModelTrait + Send,
+    C: ConnectionTrait,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(INSERT_CHUNK).collect();
+        <A::Entity as EntityTrait>::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Moves a counter past numbers assigned in bulk (the seed command).
@@ -106,6 +150,28 @@ pub async fn set_tags<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Tags of records created in this transaction (nothing to replace), in one statement.
+pub async fn add_tags_new<C: ConnectionTrait>(
+    db: &C,
+    ws: Uuid,
+    record_type: &str,
+    tags: &[(Uuid, Vec<String>)],
+) -> Result<()> {
+    let rows = tags
+        .iter()
+        .flat_map(|(id, tags)| tags.iter().map(move |t| (*id, t)))
+        .map(|(record_id, t)| record_tag::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            workspace_id: Set(ws),
+            record_type: Set(record_type.into()),
+            record_id: Set(record_id),
+            tag: Set(t.clone()),
+            ..Default::default()
+        })
+        .collect();
+    insert_new(db, rows).await
+}
+
 /// Tags of many records at once (DataLoaders), sorted.
 pub async fn tags_of<C: ConnectionTrait>(
     db: &C,
@@ -135,6 +201,20 @@ pub async fn timeline<C: ConnectionTrait>(
     kind: &str,
     data: serde_json::Value,
 ) -> Result<()> {
+    timeline_entry(scope, record_type, record_id, kind, data)
+        .insert(db)
+        .await?;
+    Ok(())
+}
+
+/// A timeline entry to write, for [`timeline`] or, many at once, for [`insert_new`].
+pub fn timeline_entry(
+    scope: &TenantScope,
+    record_type: &str,
+    record_id: Uuid,
+    kind: &str,
+    data: serde_json::Value,
+) -> timeline_entry::ActiveModel {
     timeline_entry::ActiveModel {
         id: Set(Uuid::now_v7()),
         workspace_id: Set(scope.workspace_id),
@@ -146,9 +226,6 @@ pub async fn timeline<C: ConnectionTrait>(
         data: Set(data.to_string()),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// Records whose owner the caller may see: everything (admins), owners in the caller's

@@ -691,3 +691,126 @@ async fn company_lead_and_deal_exports_respect_filter_and_scope() {
     let csv = text(csv);
     assert!(csv.contains("Rep deal") && !csv.contains("Big deal"), "{csv}");
 }
+
+/// A file of `n` new contacts with an address, a phone, a tag and (every other row) one of a
+/// few companies, the rows the benchmark imports.
+fn new_contacts(n: usize, from: usize) -> String {
+    let mut s = String::from("name,email,phone,tags,company\n");
+    for i in from..from + n {
+        let company = if i % 2 == 0 {
+            format!("co{}.example", i % 5)
+        } else {
+            String::new()
+        };
+        s.push_str(&format!(
+            "Person {i},p{i}@count.example,+86 139 {i:08},imported,{company}\n"
+        ));
+    }
+    s
+}
+
+#[tokio::test]
+async fn creating_contacts_costs_a_few_statements_per_batch_not_per_row() {
+    use std::sync::atomic::Ordering;
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Count").await;
+    // Warm-up: the companies exist and the token's last-use stamp is written.
+    import_ok(&app, &t.admin_token, "contacts", &[], new_contacts(10, 0)).await;
+    let before = app.cx.statements.load(Ordering::SeqCst);
+    let r = import_ok(&app, &t.admin_token, "contacts", &[], new_contacts(1000, 10)).await;
+    let spent = app.cx.statements.load(Ordering::SeqCst) - before;
+    assert_eq!(counts(&r), (1000, 0, 0, 0), "{r:#}");
+    eprintln!("1000 created contacts cost {spent} statements");
+    assert!(spent <= 60, "1000 created contacts cost {spent} statements");
+}
+
+#[tokio::test]
+async fn the_report_lists_the_first_1000_rejections_and_counts_the_rest() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Cap").await;
+    let mut csv = String::from("name,email\n");
+    for i in 0..1003 {
+        csv.push_str(&format!("Bad {i},not-an-address-{i}\n"));
+    }
+    csv.push_str("Good,good@example.com\n");
+    let r = import_ok(&app, &t.admin_token, "contacts", &[], csv).await;
+    assert_eq!(counts(&r), (1, 0, 0, 1003), "{}", r["rejectionsTruncated"]);
+    assert_eq!(r["rows"], 1004);
+    let listed = r["rejections"].as_array().unwrap();
+    assert_eq!(listed.len(), 1000);
+    assert_eq!(r["rejectionsTruncated"], true);
+    assert_eq!(listed[0]["row"], 2);
+    assert_eq!(listed[999]["row"], 1001, "the first ones, in file order");
+    let small = import_ok(&app, &t.admin_token, "contacts", &[], "name,email\nX,bad\n").await;
+    assert_eq!(small["rejectionsTruncated"], false);
+}
+
+#[tokio::test]
+async fn lead_status_imports_with_the_rules_of_set_lead_status() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    app.gql_ok(
+        Some(&t.admin_token),
+        "mutation { createLead(input: { name: \"Old\", email: \"old@example.com\" }) { lead { id } } }",
+        json!({}),
+    )
+    .await;
+    let csv = "name,email,状态\n\
+               Old,old@example.com,working\n\
+               New,new@example.com,qualified\n\
+               Plain,plain@example.com,\n\
+               Hot,hot@example.com,hot\n\
+               Done,done@example.com,converted\n";
+    let mapping = r#"{"name": "name", "email": "email", "状态": "status"}"#;
+    let r = import_ok(&app, &t.admin_token, "leads", &[("mapping", mapping)], csv).await;
+    assert_eq!(counts(&r), (2, 1, 0, 2), "{r:#}");
+    let rejected: Vec<(u64, &str, &str)> = r["rejections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["row"].as_u64().unwrap(),
+                x["field"].as_str().unwrap(),
+                x["column"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(rejected, [(5, "status", "状态"), (6, "status", "状态")]);
+    assert!(
+        r["rejections"][1]["reason"].as_str().unwrap().contains("convertLead"),
+        "{r:#}"
+    );
+    let q = app
+        .gql_ok(
+            Some(&t.admin_token),
+            "{ leads(first: 10) { edges { node { name status timeline(first: 5) { edges { node { kind data } } } } } } }",
+            json!({}),
+        )
+        .await;
+    let status_of = |name: &str| {
+        q["leads"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["node"]["name"] == name)
+            .map(|e| e["node"].clone())
+            .unwrap()
+    };
+    assert_eq!(status_of("Old")["status"], "working");
+    assert_eq!(status_of("New")["status"], "qualified");
+    assert_eq!(status_of("Plain")["status"], "new");
+    let updated = status_of("Old")["timeline"]["edges"][0]["node"].clone();
+    assert_eq!(updated["kind"], "updated", "{q:#}");
+    assert!(updated["data"].to_string().contains("working"), "{updated}");
+    // The same statuses again change nothing; an export's status column imports back.
+    let again = import_ok(
+        &app,
+        &t.admin_token,
+        "leads",
+        &[],
+        "name,email,status\nOld,old@example.com,working\n",
+    )
+    .await;
+    assert_eq!(counts(&again), (0, 0, 1, 0), "{again:#}");
+}

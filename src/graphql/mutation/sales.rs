@@ -534,6 +534,7 @@ impl SalesMutation {
                 .map(|o| ids::decode("ownerId", "User", "user", o))
                 .transpose()
                 .gql()?,
+            status: None,
         };
         Ok(LeadPayload {
             lead: Lead(service::lead::create(cx(ctx), scope(ctx)?, new).await.gql()?),
@@ -549,6 +550,7 @@ impl SalesMutation {
             email: input.email,
             phone: input.phone,
             source: input.source,
+            status: None,
         };
         Ok(LeadPayload {
             lead: Lead(service::lead::update(cx(ctx), scope(ctx)?, id, ch).await.gql()?),

@@ -1,0 +1,320 @@
+//! Company files: rows matched to companies by any of their domains (else by name), created or
+//! updated through `service::company`.
+
+use std::collections::{HashMap, HashSet};
+
+use entity::{company, company_domain};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, DatabaseTransaction, QueryFilter, TransactionTrait};
+use uuid::Uuid;
+
+use super::columns::Row;
+use super::owners::{owner_of, owners_by_email};
+use super::{Importer, Outcome, Reject, added, differs, reject, row_error};
+use crate::domain::domain_name;
+use crate::error::{Error, Result};
+use crate::scope::TenantScope;
+use crate::service::{company as companies, records};
+
+/// The ids of the workspace's live (not deleted) companies, in any data scope, as a subquery.
+pub(super) fn live_companies(ws: Uuid) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(company::Column::Id)
+        .from(company::Entity)
+        .and_where(Expr::col(company::Column::WorkspaceId).eq(ws))
+        .and_where(Expr::col(company::Column::DeletedAt).is_null())
+        .to_owned()
+}
+
+struct CompanyState {
+    model: company::Model,
+    domains: Vec<String>,
+    tags: Vec<String>,
+}
+
+async fn company_states(
+    txn: &DatabaseTransaction,
+    scope: &TenantScope,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, CompanyState>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ws = scope.workspace_id;
+    let models = companies::visible(scope, false)
+        .filter(company::Column::Id.is_in(ids.iter().copied()))
+        .all(txn)
+        .await?;
+    let ids: Vec<Uuid> = models.iter().map(|m| m.id).collect();
+    let mut out: HashMap<Uuid, CompanyState> = models
+        .into_iter()
+        .map(|m| {
+            (
+                m.id,
+                CompanyState {
+                    model: m,
+                    domains: Vec::new(),
+                    tags: Vec::new(),
+                },
+            )
+        })
+        .collect();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    use sea_orm::QueryOrder;
+    for d in company_domain::Entity::find_in(ws)
+        .filter(company_domain::Column::CompanyId.is_in(ids.iter().copied()))
+        .order_by_asc(company_domain::Column::Id)
+        .all(txn)
+        .await?
+    {
+        if let Some(s) = out.get_mut(&d.company_id) {
+            s.domains.push(d.domain);
+        }
+    }
+    for (id, tags) in records::tags_of(txn, ws, companies::RECORD, &ids).await? {
+        if let Some(s) = out.get_mut(&id) {
+            s.tags = tags;
+        }
+    }
+    Ok(out)
+}
+
+struct CompanyRow {
+    name: String,
+    domains: Vec<String>,
+    owner: Option<Uuid>,
+}
+
+fn parse_company(row: &Row, owners: &HashMap<String, Uuid>) -> Result<CompanyRow, Reject> {
+    let name = row
+        .one("name")
+        .ok_or_else(|| reject("name", "The name is empty; every company needs one."))?;
+    let mut domains: Vec<String> = Vec::new();
+    for d in row.list("domain") {
+        let d = domain_name::parse("domain", d).map_err(|e| reject("domain", e.to_string()))?;
+        if !domains.contains(&d) {
+            domains.push(d);
+        }
+    }
+    // Without a domain column, the website's host is the key (`https://www.huawei.com/en`).
+    if domains.is_empty()
+        && let Some(d) = row.one("website").and_then(|w| domain_name::parse("website", &w).ok())
+    {
+        domains.push(d);
+    }
+    records::parse_tags("tags", row.list("tags")).map_err(|e| reject("tags", e.to_string()))?;
+    Ok(CompanyRow {
+        name,
+        domains,
+        owner: owner_of(row, owners)?,
+    })
+}
+
+/// Company-level state shared by the rows of one batch.
+struct CompanyBatch {
+    by_domain: HashMap<String, Uuid>,
+    /// Visible companies by lowercase name (all of them, to see ambiguity).
+    by_name: HashMap<String, Vec<Uuid>>,
+    states: HashMap<Uuid, CompanyState>,
+    editable: HashSet<Uuid>,
+}
+
+impl Importer<'_> {
+    pub(super) async fn companies(&mut self, txn: &DatabaseTransaction, rows: Vec<Row>) -> Result<()> {
+        let scope = self.scope;
+        let ws = scope.workspace_id;
+        let owners = owners_by_email(txn, ws, &rows).await?;
+        let parsed: Vec<(Row, Result<CompanyRow, Reject>)> = rows
+            .into_iter()
+            .map(|r| {
+                let p = parse_company(&r, &owners);
+                (r, p)
+            })
+            .collect();
+        let domains: HashSet<String> = parsed
+            .iter()
+            .filter_map(|(_, p)| p.as_ref().ok())
+            .flat_map(|p| p.domains.iter().cloned())
+            .collect();
+        let mut by_domain = HashMap::new();
+        if !domains.is_empty() {
+            for d in company_domain::Entity::find_in(ws)
+                .filter(company_domain::Column::Domain.is_in(domains))
+                .filter(company_domain::Column::CompanyId.in_subquery(live_companies(ws)))
+                .all(txn)
+                .await?
+            {
+                by_domain.insert(d.domain, d.company_id);
+            }
+        }
+        let names: HashSet<String> = parsed
+            .iter()
+            .filter_map(|(_, p)| p.as_ref().ok())
+            .filter(|p| p.domains.is_empty())
+            .map(|p| p.name.to_lowercase())
+            .collect();
+        let mut by_name: HashMap<String, Vec<Uuid>> = HashMap::new();
+        if !names.is_empty() {
+            for c in companies::visible(scope, false)
+                .filter(company::Column::NameLower.is_in(names))
+                .all(txn)
+                .await?
+            {
+                by_name.entry(c.name_lower).or_default().push(c.id);
+            }
+        }
+        let mut ids: HashSet<Uuid> = by_domain.values().copied().collect();
+        ids.extend(by_name.values().flatten().copied());
+        let states = company_states(txn, scope, &ids.into_iter().collect::<Vec<_>>()).await?;
+        let mut b = CompanyBatch {
+            by_domain,
+            by_name,
+            editable: states.keys().copied().collect(),
+            states,
+        };
+        for (row, p) in parsed {
+            let outcome = match p {
+                Err(r) => Err(r),
+                Ok(c) => self.company_row(txn, &row, c, &mut b).await?,
+            };
+            self.record(row.row, outcome);
+        }
+        Ok(())
+    }
+
+    async fn company_row(
+        &mut self,
+        txn: &DatabaseTransaction,
+        row: &Row,
+        c: CompanyRow,
+        b: &mut CompanyBatch,
+    ) -> Result<Result<Outcome, Reject>> {
+        let scope = self.scope;
+        let hits: HashSet<Uuid> = c.domains.iter().filter_map(|d| b.by_domain.get(d).copied()).collect();
+        if hits.len() > 1 {
+            return Ok(Err(reject(
+                "domain",
+                "These domains belong to different existing companies; put each company's domains on its own row (or merge the companies first).",
+            )));
+        }
+        let found = match hits.into_iter().next() {
+            Some(id) => Some(id),
+            None if c.domains.is_empty() => match b.by_name.get(&c.name.to_lowercase()).map(Vec::as_slice) {
+                Some([one]) => Some(*one),
+                Some([_, _, ..]) => {
+                    return Ok(Err(reject(
+                        "name",
+                        format!(
+                            "Several companies are named {:?}; add a domain column so each row names one of them.",
+                            c.name
+                        ),
+                    )));
+                }
+                _ => None,
+            },
+            None => None,
+        };
+        let Some(id) = found else {
+            let input = companies::CompanyInput {
+                name: c.name.clone(),
+                domains: c.domains.clone(),
+                industry: row.one("industry"),
+                region: row.one("region"),
+                address: row.one("address"),
+                website: row.one("website"),
+                source: row.one("source"),
+                tier: row.one("tier"),
+                owner_id: c.owner,
+                tags: row.list("tags").to_vec(),
+                allow_duplicate: false,
+            };
+            // `create_in` checks everything before its first write, so no savepoint is needed.
+            return match companies::create_in(txn, scope, input).await {
+                Ok(m) => {
+                    for d in &c.domains {
+                        b.by_domain.insert(d.clone(), m.id);
+                    }
+                    b.by_name.entry(m.name_lower).or_default().push(m.id);
+                    b.editable.insert(m.id);
+                    Ok(Ok(Outcome::Created))
+                }
+                Err(e) => Ok(Err(row_error(e, "domain")?)),
+            };
+        };
+        if !b.editable.contains(&id) {
+            return Ok(Err(reject(
+                "domain",
+                "This domain belongs to a company outside your data scope; its owner or their manager can update it.",
+            )));
+        }
+        if !b.states.contains_key(&id) {
+            let fresh = company_states(txn, scope, &[id]).await?;
+            b.states.extend(fresh);
+        }
+        let Some(st) = b.states.get(&id) else {
+            return Ok(Err(reject(
+                "domain",
+                "The matching company is no longer visible to you.",
+            )));
+        };
+        let m = &st.model;
+        let ch = companies::CompanyChanges {
+            name: differs(Some(c.name.clone()), Some(&m.name)),
+            industry: differs(row.one("industry"), m.industry.as_deref()),
+            region: differs(row.one("region"), m.region.as_deref()),
+            address: differs(row.one("address"), m.address.as_deref()),
+            website: differs(row.one("website"), m.website.as_deref()),
+            source: differs(row.one("source"), m.source.as_deref()),
+            tier: differs(row.one("tier"), m.tier.as_deref()),
+            domains: added(&st.domains, &c.domains, String::clone),
+            tags: added(&st.tags, row.list("tags"), |t| t.to_lowercase()),
+        };
+        let owner_change = c.owner.filter(|o| m.owner_id != Some(*o));
+        let nothing = ch.name.is_none()
+            && ch.industry.is_none()
+            && ch.region.is_none()
+            && ch.address.is_none()
+            && ch.website.is_none()
+            && ch.source.is_none()
+            && ch.tier.is_none()
+            && ch.domains.is_none()
+            && ch.tags.is_none()
+            && owner_change.is_none();
+        if nothing {
+            return Ok(Ok(Outcome::Unchanged));
+        }
+        let sp = txn.begin().await?;
+        let result = async {
+            companies::update_in(&sp, scope, id, ch).await?;
+            if let Some(o) = owner_change {
+                records::reassign(
+                    &sp,
+                    scope,
+                    companies::visible(scope, false),
+                    &companies::OWNED,
+                    &[id],
+                    o,
+                )
+                .await?;
+            }
+            Ok::<_, Error>(())
+        }
+        .await;
+        match result {
+            Ok(()) => {
+                sp.commit().await?;
+                b.states.remove(&id);
+                for d in &c.domains {
+                    b.by_domain.insert(d.clone(), id);
+                }
+                Ok(Ok(Outcome::Updated))
+            }
+            Err(e) => {
+                sp.rollback().await?;
+                Ok(Err(row_error(e, "domain")?))
+            }
+        }
+    }
+}
