@@ -13,7 +13,7 @@ use crate::domain::{activity as kinds, text};
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
 use crate::service::pagination::{
-    Page, PageArgs, SortKey, SortPart, SortValue, first_pages as first_pages_of, paginate, total, totals_by,
+    Page, PageArgs, Parents, SortKey, SortPart, SortValue, first_pages as first_pages_of, paginate, total, totals_by,
 };
 use crate::service::records::timeline;
 use crate::service::{Context, company, contact, now};
@@ -188,12 +188,16 @@ pub async fn first_pages(
     first: i32,
 ) -> Result<HashMap<Of, Page<activity::Model>>> {
     let m = select_many(scope, of);
+    let ids: Vec<Uuid> = of.iter().map(|o| id_of(*o)).collect();
     let mut pages = first_pages_of(
         &cx.db,
         scope.workspace_id,
         m.select,
-        m.parent,
-        m.parent_of,
+        Parents {
+            ids: &ids,
+            column: m.parent,
+            of: m.parent_of,
+        },
         &newest_first(),
         first,
     )

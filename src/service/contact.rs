@@ -22,7 +22,7 @@ use crate::scope::TenantScope;
 use crate::service::company::{self as companies, CompanyFilter};
 use crate::service::filter::{self, IdOp, IntOp, StrOp, TimeOp};
 use crate::service::pagination::{
-    OrderPart, Page, PageArgs, SortKey, SortValue, first_pages, paginate, total, totals_by,
+    OrderPart, Page, PageArgs, Parents, SortKey, SortValue, first_pages, paginate, total, totals_by,
 };
 use crate::service::records::{self, change, check_owner, owner_visible, parse_tags, set_tags, timeline};
 use crate::service::{Context, now};
@@ -938,8 +938,11 @@ pub async fn first_pages_by_company(
         &cx.db,
         scope.workspace_id,
         q,
-        contact::Column::CompanyId,
-        |m| m.company_id,
+        Parents {
+            ids: companies,
+            column: contact::Column::CompanyId,
+            of: |m| m.company_id,
+        },
         &key,
         first,
     )

@@ -310,6 +310,14 @@ fn with_cursors<E: EntityTrait>(
         .collect()
 }
 
+/// Whose lists `first_pages` reads: the parents' ids, the column naming the parent, and how to
+/// read it from a row.
+pub struct Parents<'a, E: EntityTrait> {
+    pub ids: &'a [Uuid],
+    pub column: E::Column,
+    pub of: fn(&E::Model) -> Option<Uuid>,
+}
+
 /// The first pages of many lists at once: the lists of many parents (each contact's
 /// activities, each company's contacts), in one statement for a whole page of parents instead
 /// of one per parent. A window function numbers each parent's rows in the list's order and the
@@ -319,8 +327,7 @@ pub async fn first_pages<E, C>(
     db: &C,
     workspace_id: Uuid,
     select: Select<E>,
-    parent: E::Column,
-    parent_of: fn(&E::Model) -> Option<Uuid>,
+    parents: Parents<'_, E>,
     key: &SortKey<E>,
     first: i32,
 ) -> Result<HashMap<Uuid, Page<E::Model>>>
@@ -329,6 +336,21 @@ where
     C: ConnectionTrait,
 {
     let limit = check_size("first", first)?;
+    // One parent (a record's own screen): a plain keyset page reads only n + 1 rows by the
+    // index, where the window would number all of that parent's rows first.
+    let Parents {
+        ids: parents,
+        column: parent,
+        of: parent_of,
+    } = parents;
+    if let [only] = parents {
+        let args = PageArgs {
+            first: Some(first),
+            ..Default::default()
+        };
+        let page = paginate(db, workspace_id, select, key, &args).await?;
+        return Ok(HashMap::from([(*only, page)]));
+    }
     let q = |c: E::Column| format!("\"{}\"", c.as_str());
     let dir = |d: bool| if d { "DESC" } else { "ASC" };
     let mut order: Vec<String> = key
