@@ -10,8 +10,8 @@ use entity::{
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, FromQueryResult, QueryFilter, QuerySelect, Select, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait,
+    Select, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -471,14 +471,11 @@ pub fn condition(scope: &TenantScope, f: &OpportunityFilter, depth: usize) -> Re
     if let Some(cf) = &f.contact {
         // Across the relation, within the contacts the caller may see: a filter must not
         // reveal what a hidden contact looks like.
-        let people = Query::select()
-            .column((contact_entity::Entity, contact_entity::Column::Id))
-            .from(contact_entity::Entity)
-            .and_where(Expr::col((contact_entity::Entity, contact_entity::Column::WorkspaceId)).eq(ws))
-            .and_where(Expr::col((contact_entity::Entity, contact_entity::Column::DeletedAt)).is_null())
-            .cond_where(owner_visible(scope, contact_entity::Column::OwnerId))
-            .cond_where(contact::condition(scope, cf, depth + 1)?)
-            .to_owned();
+        let people = contact::visible(scope, false)
+            .filter(contact::condition(scope, cf, depth + 1)?)
+            .select_only()
+            .column(contact_entity::Column::Id)
+            .into_query();
         let sub = Query::select()
             .column(opportunity_contact::Column::OpportunityId)
             .from(opportunity_contact::Entity)
@@ -488,14 +485,12 @@ pub fn condition(scope: &TenantScope, f: &OpportunityFilter, depth: usize) -> Re
         c = c.add(Expr::col(col(opportunity::Column::Id)).in_subquery(sub));
     }
     if let Some(cf) = &f.company {
-        let sub = Query::select()
-            .column((company_entity::Entity, company_entity::Column::Id))
-            .from(company_entity::Entity)
-            .and_where(Expr::col((company_entity::Entity, company_entity::Column::WorkspaceId)).eq(ws))
-            .and_where(Expr::col((company_entity::Entity, company_entity::Column::DeletedAt)).is_null())
-            .cond_where(owner_visible(scope, company_entity::Column::OwnerId))
-            .cond_where(company::condition(scope, cf, depth + 1)?)
-            .to_owned();
+        // The companies the caller may see, as the `companies` list has them.
+        let sub = company::visible(scope, false)
+            .filter(company::condition(scope, cf, depth + 1)?)
+            .select_only()
+            .column(company_entity::Column::Id)
+            .into_query();
         // `IS NOT NULL` first: `not` of a company filter must include deals without one.
         c = c.add(Expr::col(col(opportunity::Column::CompanyId)).is_not_null());
         c = c.add(Expr::col(col(opportunity::Column::CompanyId)).in_subquery(sub));
