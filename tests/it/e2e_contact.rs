@@ -587,6 +587,90 @@ async fn a_page_of_50_costs_the_same_statements_as_a_page_of_5() {
     assert!(five <= 14, "a page costs {five} statements");
 }
 
+/// The `contacts` list reads its rows' relations ahead for the whole page; each one must answer
+/// exactly as a single lookup (which goes through the DataLoaders) does, in every data scope:
+/// a rep's contact at a company they may not see shows no company, the same as `contact(id:)`.
+#[tokio::test]
+async fn list_rows_answer_like_single_lookups_in_every_scope() {
+    let app = TestApp::spawn().await;
+    let team = team(&app).await;
+    let mgr_co = company(
+        &app,
+        &team.manager.token,
+        json!({ "name": "Manager Co", "domains": ["mgr.example"] }),
+    )
+    .await;
+    let own_co = company(&app, &team.rep_north.token, json!({ "name": "North Co" })).await;
+    for (i, co) in [Some(&mgr_co), Some(&own_co), None].into_iter().enumerate() {
+        // The admin files them (a rep may not link a company they can't see) for the rep.
+        let id = contact(
+            &app,
+            &team.t.admin_token,
+            json!({
+                "name": format!("Person {i}"), "companyId": co, "ownerId": team.rep_north.id,
+                "emails": [{ "email": format!("p{i}@x.example") }, { "email": format!("q{i}@y.example"), "primary": i == 1 }],
+                "tags": if i == 2 { json!([]) } else { json!(["b", "a"]) },
+            }),
+        )
+        .await;
+        if i != 2 {
+            app.gql_ok(
+                Some(&team.rep_north.token),
+                LOG,
+                json!({ "i": { "kind": "call", "subject": format!("call {i}"), "contactId": id } }),
+            )
+            .await;
+        }
+    }
+    contact(
+        &app,
+        &team.manager.token,
+        json!({ "name": "Manager Person", "companyId": mgr_co }),
+    )
+    .await;
+
+    let fields =
+        "id name company { name } owner { email } primaryEmail emails { email primary } tags lastActivity { subject }";
+    for token in [&team.t.admin_token, &team.manager.token, &team.rep_north.token] {
+        let list = app
+            .gql_ok(
+                Some(token),
+                &format!("{{ contacts(first: 50) {{ edges {{ node {{ {fields} }} }} nodes {{ {fields} }} }} }}"),
+                json!({}),
+            )
+            .await;
+        let edges = list["contacts"]["edges"].as_array().unwrap();
+        assert!(edges.len() >= 3, "{list}");
+        for (e, n) in edges.iter().zip(list["contacts"]["nodes"].as_array().unwrap()) {
+            let one = app
+                .gql_ok(
+                    Some(token),
+                    &format!("query($id: ID!) {{ contact(id: $id) {{ {fields} }} }}"),
+                    json!({ "id": e["node"]["id"] }),
+                )
+                .await;
+            assert_eq!(e["node"], one["contact"], "list row vs lookup");
+            assert_eq!(n, &one["contact"], "nodes row vs lookup");
+        }
+    }
+    // What the rep sees: their contact at the manager's company has no company.
+    let r = app
+        .gql_ok(
+            Some(&team.rep_north.token),
+            "{ contacts { nodes { name company { name } tags primaryEmail lastActivity { subject } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        r["contacts"]["nodes"],
+        json!([
+            { "name": "Person 0", "company": null, "tags": ["a", "b"], "primaryEmail": "p0@x.example", "lastActivity": { "subject": "call 0" } },
+            { "name": "Person 1", "company": { "name": "North Co" }, "tags": ["a", "b"], "primaryEmail": "q1@y.example", "lastActivity": { "subject": "call 1" } },
+            { "name": "Person 2", "company": null, "tags": [], "primaryEmail": "p2@x.example", "lastActivity": null },
+        ])
+    );
+}
+
 /// Nested lists (each company's people and activities) are loaded for the whole page at once,
 /// and give the same rows and cursors as asking for one company.
 #[tokio::test]

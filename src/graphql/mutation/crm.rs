@@ -464,7 +464,7 @@ impl CrmMutation {
             allow_duplicate: input.allow_duplicate,
         };
         Ok(ContactPayload {
-            contact: Contact(service::contact::create(cx(ctx), scope(ctx)?, new).await.gql()?),
+            contact: Contact::new(service::contact::create(cx(ctx), scope(ctx)?, new).await.gql()?),
         })
     }
 
@@ -506,7 +506,7 @@ impl CrmMutation {
             private_notes: input.private_notes,
         };
         Ok(ContactPayload {
-            contact: Contact(service::contact::update(cx(ctx), scope(ctx)?, id, ch).await.gql()?),
+            contact: Contact::new(service::contact::update(cx(ctx), scope(ctx)?, id, ch).await.gql()?),
         })
     }
 
@@ -514,7 +514,7 @@ impl CrmMutation {
     async fn delete_contact(&self, ctx: &Context<'_>, input: RecordIdInput) -> async_graphql::Result<ContactPayload> {
         let id = contact_id("id", &input.id).gql()?;
         Ok(ContactPayload {
-            contact: Contact(
+            contact: Contact::new(
                 service::contact::set_deleted(cx(ctx), scope(ctx)?, id, true)
                     .await
                     .gql()?,
@@ -526,7 +526,7 @@ impl CrmMutation {
     async fn restore_contact(&self, ctx: &Context<'_>, input: RecordIdInput) -> async_graphql::Result<ContactPayload> {
         let id = contact_id("id", &input.id).gql()?;
         Ok(ContactPayload {
-            contact: Contact(
+            contact: Contact::new(
                 service::contact::set_deleted(cx(ctx), scope(ctx)?, id, false)
                     .await
                     .gql()?,
@@ -551,7 +551,7 @@ impl CrmMutation {
             .await
             .gql()?;
         Ok(ContactsPayload {
-            contacts: rows.into_iter().map(Contact).collect(),
+            contacts: rows.into_iter().map(Contact::new).collect(),
         })
     }
 
@@ -566,7 +566,9 @@ impl CrmMutation {
         let row = service::contact::share_private_notes(cx(ctx), scope(ctx)?, id, user, input.share)
             .await
             .gql()?;
-        Ok(ContactPayload { contact: Contact(row) })
+        Ok(ContactPayload {
+            contact: Contact::new(row),
+        })
     }
 
     /// Merges two contacts: addresses, phones, tags, activities, deals, tasks and the whole
@@ -582,7 +584,7 @@ impl CrmMutation {
             .await
             .gql()?;
         Ok(MergeContactsPayload {
-            contact: Contact(m.survivor),
+            contact: Contact::new(m.survivor),
             moved: m.moved.into(),
             dry_run: input.dry_run,
         })

@@ -624,7 +624,7 @@ impl SalesMutation {
         let c = service::lead::convert(cx(ctx), scope(ctx)?, id, deal).await.gql()?;
         Ok(ConvertLeadPayload {
             lead: Lead(c.lead),
-            contact: Contact(c.contact),
+            contact: Contact::new(c.contact),
             company: c.company.map(Company),
             opportunity: c.opportunity.map(Opportunity),
             created_contact: c.created_contact,

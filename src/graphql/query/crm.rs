@@ -9,6 +9,7 @@ use crate::graphql::types::SortDirection;
 use crate::graphql::types::activity::Activity;
 use crate::graphql::types::company::Company;
 use crate::graphql::types::contact::Contact;
+use crate::graphql::types::contact_page;
 use crate::graphql::{cx, ids, scope};
 use crate::service;
 use crate::service::company::CompanyOrder;
@@ -117,7 +118,9 @@ impl CrmQuery {
         #[graphql(desc = "A contact's global id.")] id: ID,
     ) -> async_graphql::Result<Contact> {
         let id = ids::decode("id", "Contact", "contact", &id).gql()?;
-        Ok(Contact(service::contact::get(cx(ctx), scope(ctx)?, id).await.gql()?))
+        Ok(Contact::new(
+            service::contact::get(cx(ctx), scope(ctx)?, id).await.gql()?,
+        ))
     }
 
     /// One contact by record number (as people quote it: "contact 1042").
@@ -126,7 +129,7 @@ impl CrmQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The record number.")] number: i64,
     ) -> async_graphql::Result<Contact> {
-        Ok(Contact(
+        Ok(Contact::new(
             service::contact::get_by_number(cx(ctx), scope(ctx)?, number)
                 .await
                 .gql()?,
@@ -176,7 +179,7 @@ impl CrmQuery {
         } else {
             0
         };
-        Ok(connection::build(page.map(Contact), total))
+        Ok(connection::build(contact_page::read(ctx, page).await?, total))
     }
 
     /// One activity (visible through the record it belongs to).

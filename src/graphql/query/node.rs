@@ -33,7 +33,7 @@ impl NodeQuery {
             "Company" => Ok(Node::Company(Company(
                 service::company::get(cx, scope, uuid).await.gql()?,
             ))),
-            "Contact" => Ok(Node::Contact(Contact(
+            "Contact" => Ok(Node::Contact(Contact::new(
                 service::contact::get(cx, scope, uuid).await.gql()?,
             ))),
             "Activity" => Ok(Node::Activity(Activity(

@@ -81,7 +81,7 @@ impl Activity {
             .load_one(id)
             .await
             .map_err(loader_error)?
-            .map(Contact))
+            .map(Contact::new))
     }
     /// The company it concerned.
     async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Company>> {

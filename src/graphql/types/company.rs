@@ -124,7 +124,7 @@ impl Company {
         } else {
             0
         };
-        Ok(connection::build(page.map(Contact), total))
+        Ok(connection::build(page.map(Contact::new), total))
     }
     /// Activities with this company or its people, newest first.
     #[graphql(complexity = "first.or(last).unwrap_or(20).max(1) as usize * child_complexity")]

@@ -1,10 +1,11 @@
 use async_graphql::{Context, ID, Object, SimpleObject};
-use entity::contact;
+use entity::{contact, contact_email};
 
 use crate::graphql::connection::{self, Conn};
 use crate::graphql::loaders::{Loaders, loader_error};
 use crate::graphql::types::activity::Activity;
 use crate::graphql::types::company::Company;
+use crate::graphql::types::contact_page::Ahead;
 use crate::graphql::types::timeline::TimelineEntry;
 use crate::graphql::types::user::User;
 use crate::graphql::{ids, scope};
@@ -29,42 +30,75 @@ pub struct ContactPhone {
 }
 
 /// A person at a customer.
-pub struct Contact(pub contact::Model);
+pub struct Contact {
+    row: contact::Model,
+    /// Relations a list read ahead for the whole page (see `contact_page`); the fields fall
+    /// back to the DataLoaders for whatever was not. Boxed: most contacts have none.
+    ahead: Option<Box<Ahead>>,
+}
+
+impl Contact {
+    pub fn new(row: contact::Model) -> Self {
+        Self { row, ahead: None }
+    }
+
+    pub fn ahead(row: contact::Model, ahead: Ahead) -> Self {
+        Self {
+            row,
+            ahead: Some(Box::new(ahead)),
+        }
+    }
+
+    fn read(&self) -> &Ahead {
+        self.ahead.as_deref().unwrap_or(&Ahead::NOTHING)
+    }
+
+    /// Emails, primary first: read ahead or through the loader.
+    async fn email_rows(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<contact_email::Model>> {
+        if let Some(rows) = &self.read().emails {
+            return Ok(rows.clone());
+        }
+        let l = ctx.data_unchecked::<Loaders>();
+        Ok(l.contact_emails
+            .load_one(self.row.id)
+            .await
+            .map_err(loader_error)?
+            .unwrap_or_default())
+    }
+}
 
 #[Object]
 impl Contact {
     /// Global id.
     pub async fn id(&self) -> ID {
-        ids::encode("Contact", self.0.id)
+        ids::encode("Contact", self.row.id)
     }
     /// Record number, unique in the workspace.
     async fn number(&self) -> i64 {
-        self.0.number
+        self.row.number
     }
     /// Full name.
     async fn name(&self) -> &str {
-        &self.0.name
+        &self.row.name
     }
     /// Job title.
     async fn title(&self) -> Option<&str> {
-        self.0.title.as_deref()
+        self.row.title.as_deref()
     }
     /// Their company.
     async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Company>> {
-        let Some(id) = self.0.company_id else { return Ok(None) };
+        if let Some(read) = &self.read().company {
+            return Ok(read.as_deref().cloned().map(Company));
+        }
+        let Some(id) = self.row.company_id else { return Ok(None) };
         let l = ctx.data_unchecked::<Loaders>();
         Ok(l.companies.load_one(id).await.map_err(loader_error)?.map(Company))
     }
     /// Every email address, primary first. All of them match incoming mail.
     async fn emails(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ContactEmail>> {
-        let l = ctx.data_unchecked::<Loaders>();
-        let rows = l
-            .contact_emails
-            .load_one(self.0.id)
-            .await
-            .map_err(loader_error)?
-            .unwrap_or_default();
-        Ok(rows
+        Ok(self
+            .email_rows(ctx)
+            .await?
             .into_iter()
             .map(|e| ContactEmail {
                 email: e.email,
@@ -74,21 +108,19 @@ impl Contact {
     }
     /// The primary email address.
     async fn primary_email(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        let l = ctx.data_unchecked::<Loaders>();
-        let rows = l
-            .contact_emails
-            .load_one(self.0.id)
-            .await
-            .map_err(loader_error)?
-            .unwrap_or_default();
-        Ok(rows.into_iter().find(|e| e.is_primary).map(|e| e.email))
+        Ok(self
+            .email_rows(ctx)
+            .await?
+            .into_iter()
+            .find(|e| e.is_primary)
+            .map(|e| e.email))
     }
     /// Every phone number, primary first.
     async fn phones(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ContactPhone>> {
         let l = ctx.data_unchecked::<Loaders>();
         let rows = l
             .contact_phones
-            .load_one(self.0.id)
+            .load_one(self.row.id)
             .await
             .map_err(loader_error)?
             .unwrap_or_default();
@@ -102,40 +134,46 @@ impl Contact {
     }
     /// Tags, alphabetical.
     async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        if let Some(tags) = &self.read().tags {
+            return Ok(tags.clone());
+        }
         let l = ctx.data_unchecked::<Loaders>();
         Ok(l.contact_tags
-            .load_one(self.0.id)
+            .load_one(self.row.id)
             .await
             .map_err(loader_error)?
             .unwrap_or_default())
     }
     /// The responsible user.
     async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let Some(id) = self.0.owner_id else { return Ok(None) };
+        if let Some(read) = &self.read().owner {
+            return Ok(read.as_deref().cloned().map(User));
+        }
+        let Some(id) = self.row.owner_id else { return Ok(None) };
         let l = ctx.data_unchecked::<Loaders>();
         Ok(l.users.load_one(id).await.map_err(loader_error)?.map(User))
     }
     /// The contact who referred this one (the referral chain), if visible to you.
     async fn referred_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contact>> {
-        let Some(id) = self.0.referred_by_id else {
+        let Some(id) = self.row.referred_by_id else {
             return Ok(None);
         };
         let l = ctx.data_unchecked::<Loaders>();
-        Ok(l.contacts.load_one(id).await.map_err(loader_error)?.map(Contact))
+        Ok(l.contacts.load_one(id).await.map_err(loader_error)?.map(Contact::new))
     }
     /// Business-card facts anyone who sees the contact may read.
     async fn public_notes(&self) -> Option<&str> {
-        self.0.public_notes.as_deref()
+        self.row.public_notes.as_deref()
     }
     /// Interests, hometown, school, family: visible to whoever may see the contact.
     async fn semi_public_notes(&self) -> Option<&str> {
-        self.0.semi_public_notes.as_deref()
+        self.row.semi_public_notes.as_deref()
     }
     /// Personal confidences: only the owner and those they shared them with read these; null
     /// for everyone else (see `canReadPrivateNotes`).
     async fn private_notes(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
         Ok(if self.readable(ctx).await? {
-            self.0.private_notes.clone()
+            self.row.private_notes.clone()
         } else {
             None
         })
@@ -146,9 +184,12 @@ impl Contact {
     }
     /// The latest activity with this contact.
     async fn last_activity(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Activity>> {
+        if let Some(read) = &self.read().last_activity {
+            return Ok(read.clone().map(Activity));
+        }
         let l = ctx.data_unchecked::<Loaders>();
         Ok(l.last_activity
-            .load_one(self.0.id)
+            .load_one(self.row.id)
             .await
             .map_err(loader_error)?
             .map(Activity))
@@ -165,7 +206,7 @@ impl Contact {
     ) -> async_graphql::Result<Conn<Activity>> {
         crate::graphql::types::activity::connection_of(
             ctx,
-            service::activity::Of::Contact(self.0.id),
+            service::activity::Of::Contact(self.row.id),
             connection::args(first, after, last, before),
         )
         .await
@@ -183,34 +224,34 @@ impl Contact {
         TimelineEntry::connection(
             ctx,
             service::contact::RECORD,
-            self.0.id,
+            self.row.id,
             connection::args(first, after, last, before),
         )
         .await
     }
     /// When it was deleted (UTC).
     async fn deleted_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        self.0.deleted_at
+        self.row.deleted_at
     }
     /// Creation time (UTC).
     async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.created_at
+        self.row.created_at
     }
     /// Last change (UTC).
     async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.updated_at
+        self.row.updated_at
     }
 }
 
 impl Contact {
     async fn readable(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
         let scope = scope(ctx)?;
-        if self.0.owner_id == Some(scope.user_id) {
+        if self.row.owner_id == Some(scope.user_id) {
             return Ok(true);
         }
         let l = ctx.data_unchecked::<Loaders>();
         Ok(l.shared_notes
-            .load_one(self.0.id)
+            .load_one(self.row.id)
             .await
             .map_err(loader_error)?
             .unwrap_or(false))

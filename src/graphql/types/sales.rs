@@ -105,7 +105,7 @@ impl DealContact {
             .load_one(self.contact_id)
             .await
             .map_err(loader_error)?
-            .map(Contact))
+            .map(Contact::new))
     }
     /// Their role in the deal (decision maker, champion, …).
     async fn role(&self) -> Option<&str> {
@@ -422,7 +422,7 @@ impl Lead {
             .load_one(id)
             .await
             .map_err(loader_error)?
-            .map(Contact))
+            .map(Contact::new))
     }
     /// The company it became or joined.
     async fn converted_company(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Company>> {
