@@ -35,3 +35,17 @@ pub fn build<T: OutputType>(page: Page<T>, total_count: i64) -> Conn<T> {
 pub fn wants_total(ctx: &async_graphql::Context<'_>) -> bool {
     ctx.look_ahead().field("totalCount").exists()
 }
+
+/// Whether the field being resolved sits under a list item (`edges[3].node.activities`). There
+/// a DataLoader batches the page's parents into one statement; a lone parent (`contact(id:)`)
+/// reads directly, skipping the loader's round (spawned task, 1 ms timer, channel).
+pub fn under_list(ctx: &async_graphql::Context<'_>) -> bool {
+    let mut node = ctx.path_node.as_ref();
+    while let Some(n) = node {
+        if matches!(n.segment, async_graphql::QueryPathSegment::Index(_)) {
+            return true;
+        }
+        node = n.parent;
+    }
+    false
+}

@@ -22,19 +22,20 @@ pub async fn connection_of(
 ) -> async_graphql::Result<Conn<Activity>> {
     let (cx, scope) = (cx(ctx), scope(ctx)?);
     let l = ctx.data_unchecked::<Loaders>();
+    let batch = connection::under_list(ctx);
     let page = match pagination::first_page_only(&args).gql()? {
-        Some(n) => l
+        Some(n) if batch => l
             .activity_pages
             .load_one((of, n))
             .await
             .map_err(loader_error)?
             .unwrap_or_else(Page::empty),
-        None => service::activity::list(cx, scope, of, &args).await.gql()?,
+        _ => service::activity::list(cx, scope, of, &args).await.gql()?,
     };
-    let total = if connection::wants_total(ctx) {
-        l.activity_totals.load_one(of).await.map_err(loader_error)?.unwrap_or(0)
-    } else {
-        0
+    let total = match connection::wants_total(ctx) {
+        false => 0,
+        true if batch => l.activity_totals.load_one(of).await.map_err(loader_error)?.unwrap_or(0),
+        true => service::activity::count(cx, scope, of).await.gql()?,
     };
     Ok(connection::build(page.map(Activity), total))
 }
