@@ -402,9 +402,9 @@ pub fn condition(f: &TaskFilter, depth: usize) -> Result<Condition> {
 
 fn order_part(o: TaskOrder) -> OrderPart<task::Entity> {
     match o {
-        // `select` keeps tasks without a due time out of this order, so the value is set.
+        // Tasks without a due time come after the dated ones (see `pagination`).
         TaskOrder::DueAt => ("dueAt", task::Column::DueAt, |m| {
-            SortValue::Time(m.due_at.unwrap_or_default())
+            SortValue::or_null(m.due_at, SortValue::Time)
         }),
         TaskOrder::CreatedAt => ("createdAt", task::Column::CreatedAt, |m| SortValue::Time(m.created_at)),
         TaskOrder::UpdatedAt => ("updatedAt", task::Column::UpdatedAt, |m| SortValue::Time(m.updated_at)),
@@ -423,13 +423,7 @@ pub struct ListArgs<'a> {
 }
 
 fn select(scope: &TenantScope, a: &ListArgs<'_>) -> Result<Select<task::Entity>> {
-    let mut q = visible_in(scope, a.deleted);
-    // Ordered by due time, the list holds the tasks that have one: NULLs sort first on SQLite
-    // and last on PostgreSQL, and a keyset cursor cannot step past them (`due_at > x` is never
-    // true for NULL), so undated tasks would repeat or vanish between pages.
-    if a.order.iter().any(|(o, _)| *o == TaskOrder::DueAt) {
-        q = q.filter(task::Column::DueAt.is_not_null());
-    }
+    let q = visible_in(scope, a.deleted);
     Ok(match a.filter {
         Some(f) => q.filter(condition(f, 0)?),
         None => q,

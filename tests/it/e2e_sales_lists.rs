@@ -219,3 +219,112 @@ async fn the_search_columns_migration_fills_existing_rows() {
         ["Ann"]
     );
 }
+
+/// Ordered by due time, tasks without one still appear: after the dated ones ascending,
+/// before them descending. Paging forward or backward, two at a time, returns every task once,
+/// in the order a sort in the test gives (also with a second field), on SQLite and PostgreSQL.
+#[tokio::test]
+async fn tasks_ordered_by_due_time_keep_undated_ones_and_page_both_ways() {
+    use sea_orm::EntityTrait;
+    use std::cmp::Ordering;
+
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    let tok = t.admin_token.as_str();
+    const CREATE: &str = "mutation($i: CreateTaskInput!) { createTask(input: $i) { task { id } } }";
+    for (title, due) in [
+        ("Undated 1", None),
+        ("Dec 3", Some("2026-12-03T09:00:00Z")),
+        ("Dec 1", Some("2026-12-01T09:00:00Z")),
+        ("Undated 2", None),
+        ("Dec 3 again", Some("2026-12-03T09:00:00Z")),
+        ("Dec 2", Some("2026-12-02T09:00:00Z")),
+        ("Undated 3", None),
+    ] {
+        let mut i = json!({ "title": title });
+        if let Some(d) = due {
+            i["dueAt"] = json!(d);
+        }
+        app.gql_ok(Some(tok), CREATE, json!({ "i": i })).await;
+    }
+    let rows = entity::task::Entity::find().all(&app.cx.db).await.unwrap();
+    assert_eq!(rows.len(), 7);
+
+    const Q: &str = "query($o: [TaskOrderBy!], $first: Int, $after: String, $last: Int, $before: String) { tasks(orderBy: $o, first: $first, after: $after, last: $last, before: $before) { totalCount edges { node { title } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }";
+    // (orderBy, the fields as (is due time, descending)) for the sort done here.
+    let orders = [
+        (json!([{ "field": "DUE_AT" }]), vec![(true, false)]),
+        (json!([{ "field": "DUE_AT", "direction": "DESC" }]), vec![(true, true)]),
+        (
+            json!([{ "field": "DUE_AT" }, { "field": "CREATED_AT", "direction": "DESC" }]),
+            vec![(true, false), (false, true)],
+        ),
+        (
+            json!([{ "field": "CREATED_AT" }, { "field": "DUE_AT", "direction": "DESC" }]),
+            vec![(false, false), (true, true)],
+        ),
+    ];
+    for (o, fields) in orders {
+        let mut want = rows.clone();
+        want.sort_by(|a, b| {
+            for &(due, desc) in &fields {
+                let ord = if due {
+                    // No due time counts as later than any.
+                    match (a.due_at, b.due_at) {
+                        (Some(x), Some(y)) => x.cmp(&y),
+                        (None, Some(_)) => Ordering::Greater,
+                        (Some(_), None) => Ordering::Less,
+                        (None, None) => Ordering::Equal,
+                    }
+                } else {
+                    a.created_at.cmp(&b.created_at)
+                };
+                let ord = if desc { ord.reverse() } else { ord };
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+            }
+            let by_id = a.id.cmp(&b.id);
+            if fields.last().is_some_and(|f| f.1) {
+                by_id.reverse()
+            } else {
+                by_id
+            }
+        });
+        let want: Vec<String> = want.into_iter().map(|r| r.title).collect();
+
+        let (mut forward, mut after, mut pages) = (Vec::new(), Value::Null, 0);
+        loop {
+            let r = app
+                .gql_ok(Some(tok), Q, json!({ "o": o, "first": 2, "after": after }))
+                .await;
+            let c = &r["tasks"];
+            assert_eq!(c["totalCount"], 7, "{o}");
+            assert_eq!(c["pageInfo"]["hasPreviousPage"], pages > 0, "{o}");
+            forward.extend(names(c, "title"));
+            pages += 1;
+            if c["pageInfo"]["hasNextPage"] == false {
+                break;
+            }
+            after = c["pageInfo"]["endCursor"].clone();
+        }
+        assert_eq!(forward, want, "forward by {o}");
+        assert_eq!(pages, 4);
+
+        let (mut backward, mut before) = (Vec::new(), Value::Null);
+        loop {
+            let r = app
+                .gql_ok(Some(tok), Q, json!({ "o": o, "last": 2, "before": before }))
+                .await;
+            let c = &r["tasks"];
+            let mut page = names(c, "title");
+            page.extend(backward);
+            backward = page;
+            if c["pageInfo"]["hasPreviousPage"] == false {
+                break;
+            }
+            before = c["pageInfo"]["startCursor"].clone();
+        }
+        assert_eq!(backward, want, "backward by {o}");
+    }
+}
