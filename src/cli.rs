@@ -17,12 +17,7 @@ pub enum Command {
         admin_name: Option<String>,
     },
     DrainJobs,
-    Seed {
-        workspace_name: String,
-        companies: usize,
-        contacts: usize,
-        activities: usize,
-    },
+    Seed(service::seed::SeedInput),
     Help,
 }
 
@@ -36,10 +31,22 @@ USAGE:
                                  create a workspace and its first admin; prints a one-time password
     rapport jobs drain           run the workers until every queued job is done, then exit
     rapport seed [--workspace-name Demo] [--companies 100] [--contacts 1000] [--activities 5000]
-                                 a new workspace full of realistic records; prints an API key
+                 [--leads 200] [--tasks 300] [--deals 150]
+                                 a new workspace full of realistic records (and four sales reps
+                                 who own the deals, leads and tasks); prints an API key
     rapport help                 this text
 
 Configuration comes from rapport.toml and RAPPORT_* variables; see README.md.";
+
+const SEED_FLAGS: &[&str] = &[
+    "--workspace-name",
+    "--companies",
+    "--contacts",
+    "--activities",
+    "--leads",
+    "--tasks",
+    "--deals",
+];
 
 pub fn parse(args: &[String]) -> Result<Command> {
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -55,7 +62,16 @@ pub fn parse(args: &[String]) -> Result<Command> {
         ["migrate"] => Ok(Command::Migrate),
         ["jobs", "drain"] => Ok(Command::DrainJobs),
         ["help"] | ["--help"] | ["-h"] => Ok(Command::Help),
-        ["seed", ..] => {
+        ["seed", rest @ ..] if rest.iter().any(|w| matches!(*w, "--help" | "-h")) => Ok(Command::Help),
+        ["seed", rest @ ..] => {
+            // Flags come in pairs; a misspelt one would otherwise be ignored silently.
+            if let Some(bad) = rest.iter().step_by(2).find(|w| !SEED_FLAGS.contains(w)) {
+                return Err(Error::Config(format!(
+                    "seed does not take {bad:?}; it takes {}",
+                    SEED_FLAGS.join(", ")
+                )));
+            }
+            let d = service::seed::SeedInput::default();
             let num = |name: &str, default: usize| -> Result<usize> {
                 flag(name)
                     .map(|v| {
@@ -64,12 +80,15 @@ pub fn parse(args: &[String]) -> Result<Command> {
                     })
                     .unwrap_or(Ok(default))
             };
-            Ok(Command::Seed {
-                workspace_name: flag("--workspace-name").unwrap_or_else(|| "Demo".into()),
-                companies: num("--companies", 100)?,
-                contacts: num("--contacts", 1000)?,
-                activities: num("--activities", 5000)?,
-            })
+            Ok(Command::Seed(service::seed::SeedInput {
+                workspace_name: flag("--workspace-name").unwrap_or(d.workspace_name),
+                companies: num("--companies", d.companies)?,
+                contacts: num("--contacts", d.contacts)?,
+                activities: num("--activities", d.activities)?,
+                leads: num("--leads", d.leads)?,
+                tasks: num("--tasks", d.tasks)?,
+                deals: num("--deals", d.deals)?,
+            }))
         }
         ["admin", "create-workspace", ..] => {
             let name =
@@ -124,20 +143,8 @@ pub async fn create_workspace(
 }
 
 /// Seeds a workspace and prints how to use it.
-pub async fn seed(
-    app: &App,
-    workspace_name: String,
-    companies: usize,
-    contacts: usize,
-    activities: usize,
-) -> Result<()> {
+pub async fn seed(app: &App, input: service::seed::SeedInput) -> Result<()> {
     let started = std::time::Instant::now();
-    let input = service::seed::SeedInput {
-        workspace_name,
-        companies,
-        contacts,
-        activities,
-    };
     let seeded = service::seed::run(&app.cx, input, |p| eprintln!("seed: {p}")).await?;
     println!("Workspace id: {}", seeded.workspace_id);
     println!(

@@ -58,12 +58,7 @@ async fn run(config: Config, command: Command) -> rapport::Result<()> {
             admin_name,
         } => cli::create_workspace(&app, name, email, slug, admin_name).await,
         Command::DrainJobs => Ok(app.runtime.drain().await?),
-        Command::Seed {
-            workspace_name,
-            companies,
-            contacts,
-            activities,
-        } => cli::seed(&app, workspace_name, companies, contacts, activities).await,
+        Command::Seed(input) => cli::seed(&app, input).await,
         Command::Serve => {
             if !service::workspace::any_exists(&app.cx).await? {
                 tracing::info!(

@@ -11,10 +11,16 @@ pub struct Model {
     pub name: String,
     pub name_lower: String,
     pub company_name: Option<String>,
+    /// `company_name` lowercased, for `contains`/`startsWith` and search.
+    pub company_name_lower: Option<String>,
     pub email: Option<String>,
     pub email_canonical: Option<String>,
     pub phone: Option<String>,
+    /// `phone`'s digits (a leading `+` kept), for `contains`/`startsWith` and search.
+    pub phone_digits: Option<String>,
     pub source: Option<String>,
+    /// `source` lowercased, for `contains`/`startsWith`.
+    pub source_lower: Option<String>,
     pub status: String,
     pub owner_id: Option<Uuid>,
     pub converted_contact_id: Option<Uuid>,

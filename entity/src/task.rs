@@ -8,6 +8,8 @@ pub struct Model {
     pub id: Uuid,
     pub workspace_id: Uuid,
     pub title: String,
+    /// `title` lowercased, for `contains`/`startsWith`.
+    pub title_lower: String,
     pub due_at: Option<DateTimeUtc>,
     pub time_zone: String,
     pub assignee_id: Uuid,

@@ -33,6 +33,7 @@ mod m20261124_000023_create_leads;
 mod m20261125_000024_add_tasks_deleted_at;
 mod m20261125_000025_create_sales_list_indexes;
 mod m20261125_000026_search_trigrams;
+mod m20261125_000027_add_lead_task_search_columns;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000024_add_tasks_deleted_at::Migration),
             Box::new(m20261125_000025_create_sales_list_indexes::Migration),
             Box::new(m20261125_000026_search_trigrams::Migration),
+            Box::new(m20261125_000027_add_lead_task_search_columns::Migration),
         ]
     }
 }

@@ -21,10 +21,7 @@ impl Phone {
                 ),
             ));
         }
-        let mut digits: String = display.chars().filter(char::is_ascii_digit).collect();
-        if display.starts_with('+') {
-            digits.insert(0, '+');
-        }
+        let digits = digits(display);
         let n = digits.trim_start_matches('+').len();
         if !(3..=20).contains(&n) {
             return Err(Error::bad_input(
@@ -36,6 +33,18 @@ impl Phone {
             display: display.to_string(),
             digits,
         })
+    }
+}
+
+/// The matching form of anything typed as a phone number or a part of one: its digits, with
+/// a leading `+` kept. Filters use it on search terms, which need not be whole numbers.
+pub fn digits(raw: &str) -> String {
+    let raw = raw.trim();
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    if raw.starts_with('+') {
+        format!("+{digits}")
+    } else {
+        digits
     }
 }
 

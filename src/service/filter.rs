@@ -9,6 +9,7 @@ use sea_orm::sea_query::{
 use sea_orm::{Condition, Value};
 use uuid::Uuid;
 
+use crate::domain::phone::digits as phone_digits;
 use crate::error::{Error, Result};
 
 /// Text operators. `contains` and `startsWith` ignore case.
@@ -66,7 +67,7 @@ fn check_in<T>(field: &str, v: &Option<Vec<T>>) -> Result<()> {
 
 /// The values a text filter compares a closed set of values (a status, a priority) with must be
 /// in the set: a typo would otherwise silently match nothing.
-pub fn check_values(field: &str, op: &StrOp, allowed: &[&str]) -> Result<()> {
+fn check_values(field: &str, op: &StrOp, allowed: &[&str]) -> Result<()> {
     let named = op
         .eq
         .iter()
@@ -82,6 +83,35 @@ pub fn check_values(field: &str, op: &StrOp, allowed: &[&str]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A filter on a closed set of values (a status, a priority): the values named must be in the
+/// set, and `contains`/`startsWith` become `IN` the values they match, which the column's
+/// equality index serves (a `LIKE` on it would read every row of the workspace).
+pub fn closed_set(field: &str, col: impl IntoColumnRef + Clone, op: &StrOp, allowed: &[&str]) -> Result<Condition> {
+    check_values(field, op, allowed)?;
+    let mut cond = text(
+        field,
+        col.clone(),
+        &StrOp {
+            contains: None,
+            starts_with: None,
+            ..op.clone()
+        },
+        false,
+    )?;
+    if op.contains.is_some() || op.starts_with.is_some() {
+        let lower = |v: &Option<String>| v.as_deref().map(str::to_lowercase);
+        let (contains, starts) = (lower(&op.contains), lower(&op.starts_with));
+        let matching: Vec<String> = allowed
+            .iter()
+            .filter(|v| contains.as_deref().is_none_or(|n| v.contains(n)))
+            .filter(|v| starts.as_deref().is_none_or(|n| v.starts_with(n)))
+            .map(|v| v.to_string())
+            .collect();
+        cond = cond.add(Expr::col(col).is_in(matching));
+    }
+    Ok(cond)
 }
 
 /// `%` and `_` typed by a person are literal characters, not wildcards.
@@ -258,14 +288,55 @@ pub fn name(
     exact: impl IntoColumnRef + Clone,
     op: &StrOp,
 ) -> Result<Condition> {
+    let fuzzy = StrOp {
+        contains: op.contains.clone(),
+        starts_with: op.starts_with.clone(),
+        ..Default::default()
+    };
+    shadowed(field, lower, exact, op, &fuzzy)
+}
+
+/// A phone filter on a record's own phone column: `contains`/`startsWith` on its digits column
+/// (so `138 0013` finds `+86 138-0013-8000`), the exact operators on the number as given. A
+/// needle without digits ("ext") is looked for in the number as given.
+pub fn phone(
+    field: &str,
+    digits: impl IntoColumnRef + Clone,
+    exact: impl IntoColumnRef + Clone,
+    op: &StrOp,
+) -> Result<Condition> {
+    let has_digits = |v: &str| v.chars().any(|c| c.is_ascii_digit());
+    let in_digits = |v: &Option<String>| v.as_deref().filter(|v| has_digits(v)).map(phone_digits);
+    let as_given = |v: &Option<String>| v.clone().filter(|v| !has_digits(v));
+    let fuzzy = StrOp {
+        contains: in_digits(&op.contains),
+        starts_with: in_digits(&op.starts_with),
+        ..Default::default()
+    };
+    let c = shadowed(field, digits, exact.clone(), op, &fuzzy)?;
+    let raw = StrOp {
+        contains: as_given(&op.contains),
+        starts_with: as_given(&op.starts_with),
+        ..Default::default()
+    };
+    if raw.contains.is_none() && raw.starts_with.is_none() {
+        return Ok(c);
+    }
+    Ok(c.add(text(field, exact, &raw, false)?))
+}
+
+/// `fuzzy` (`contains`/`startsWith`, already in the shadow column's form) on the shadow column,
+/// `op`'s exact operators on the column as given.
+fn shadowed(
+    field: &str,
+    shadow: impl IntoColumnRef + Clone,
+    exact: impl IntoColumnRef + Clone,
+    op: &StrOp,
+    fuzzy: &StrOp,
+) -> Result<Condition> {
     let mut c = Condition::all();
-    if op.contains.is_some() || op.starts_with.is_some() {
-        let fuzzy = StrOp {
-            contains: op.contains.clone(),
-            starts_with: op.starts_with.clone(),
-            ..Default::default()
-        };
-        c = c.add(text(field, lower, &fuzzy, true)?);
+    if fuzzy.contains.is_some() || fuzzy.starts_with.is_some() {
+        c = c.add(text(field, shadow, fuzzy, true)?);
     }
     Ok(c.add(text(
         field,

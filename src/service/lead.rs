@@ -118,6 +118,7 @@ pub async fn create_in<C: ConnectionTrait>(db: &C, scope: &TenantScope, input: L
         Some(s) => parse_status("status", s)?,
         None => "new",
     };
+    let source = input.source.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let owner = input.owner_id.unwrap_or(scope.user_id);
     check_owner(db, scope, owner).await?;
     let id = Uuid::now_v7();
@@ -128,11 +129,14 @@ pub async fn create_in<C: ConnectionTrait>(db: &C, scope: &TenantScope, input: L
         number: Set(number),
         name_lower: Set(name.to_lowercase()),
         name: Set(name),
+        company_name_lower: Set(lower(&company_name)),
         company_name: Set(company_name),
         email_canonical: Set(email.as_ref().map(|e| e.canonical.clone())),
         email: Set(email.map(|e| e.display)),
+        phone_digits: Set(phone.as_ref().map(|p| p.digits.clone())),
         phone: Set(phone.map(|p| p.display)),
-        source: Set(input.source.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())),
+        source_lower: Set(lower(&source)),
+        source: Set(source),
         status: Set(status.into()),
         owner_id: Set(Some(owner)),
         converted_contact_id: Set(None),
@@ -147,6 +151,12 @@ pub async fn create_in<C: ConnectionTrait>(db: &C, scope: &TenantScope, input: L
     .await?;
     timeline(db, scope, RECORD, id, "created", json!({ "name": row.name })).await?;
     Ok(row)
+}
+
+/// The lowercase shadow of an optional text column, which `contains`/`startsWith` and search
+/// look in (Rust's lowercasing, the same on both backends: SQLite's `LOWER` folds ASCII only).
+fn lower(v: &Option<String>) -> Option<String> {
+    v.as_deref().map(str::to_lowercase)
 }
 
 /// A status a person may set: one of [`STATUSES`] but `converted`, which only a conversion sets
@@ -410,22 +420,36 @@ pub fn condition(f: &LeadFilter, depth: usize) -> Result<Condition> {
         )?);
     }
     if let Some(op) = &f.phone {
-        c = c.add(filter::text("filter.phone", col(lead::Column::Phone), op, false)?);
+        c = c.add(filter::phone(
+            "filter.phone",
+            col(lead::Column::PhoneDigits),
+            col(lead::Column::Phone),
+            op,
+        )?);
     }
     if let Some(op) = &f.company_name {
-        c = c.add(filter::text(
+        c = c.add(filter::name(
             "filter.companyName",
+            col(lead::Column::CompanyNameLower),
             col(lead::Column::CompanyName),
             op,
-            false,
         )?);
     }
     if let Some(op) = &f.source {
-        c = c.add(filter::text("filter.source", col(lead::Column::Source), op, false)?);
+        c = c.add(filter::name(
+            "filter.source",
+            col(lead::Column::SourceLower),
+            col(lead::Column::Source),
+            op,
+        )?);
     }
     if let Some(op) = &f.status {
-        filter::check_values("filter.status", op, &STATUSES)?;
-        c = c.add(filter::text("filter.status", col(lead::Column::Status), op, false)?);
+        c = c.add(filter::closed_set(
+            "filter.status",
+            col(lead::Column::Status),
+            op,
+            &STATUSES,
+        )?);
     }
     if let Some(op) = &f.owner_id {
         c = c.add(filter::id("filter.ownerId", col(lead::Column::OwnerId), op)?);
@@ -460,34 +484,31 @@ pub fn select(
         q = q.filter(condition(f, 0)?);
     }
     if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
-        let contains = || {
-            Some(StrOp {
-                contains: Some(s.into()),
-                ..Default::default()
-            })
+        // One look-up per column, each served by its own trigram index on PostgreSQL, joined
+        // by id (an `OR` of the columns would make PostgreSQL walk the whole workspace).
+        let ws = scope.workspace_id;
+        let needle = s.to_lowercase();
+        let by = |column: lead::Column, needle: &str| {
+            filter::search_in(
+                lead::Entity,
+                lead::Column::Id,
+                lead::Column::WorkspaceId,
+                ws,
+                column,
+                needle,
+            )
         };
-        let any_of = LeadFilter {
-            or: vec![
-                LeadFilter {
-                    name: contains(),
-                    ..Default::default()
-                },
-                LeadFilter {
-                    email: contains(),
-                    ..Default::default()
-                },
-                LeadFilter {
-                    phone: contains(),
-                    ..Default::default()
-                },
-                LeadFilter {
-                    company_name: contains(),
-                    ..Default::default()
-                },
-            ],
-            ..Default::default()
-        };
-        q = q.filter(condition(&any_of, 0)?);
+        let mut parts = vec![
+            by(lead::Column::NameLower, &needle),
+            by(lead::Column::EmailCanonical, &needle),
+            by(lead::Column::CompanyNameLower, &needle),
+        ];
+        // Phones are matched on their digits: "138 0013" finds "+86 138-0013-8000".
+        let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() >= 3 {
+            parts.push(by(lead::Column::PhoneDigits, &digits));
+        }
+        q = q.filter(filter::search_union((lead::Entity, lead::Column::Id), parts));
     }
     Ok(q)
 }
@@ -567,20 +588,13 @@ pub async fn update_in<C: ConnectionTrait>(
         am.name = Set(n);
     }
     if let Some(c) = &ch.company_name {
-        let c = if blank(c) {
-            None
-        } else {
-            Some(text::name("companyName", c, 200)?)
-        };
+        let c = (!blank(c)).then(|| text::name("companyName", c, 200)).transpose()?;
         changes.insert("companyName".into(), records::change(&before.company_name, &c));
+        am.company_name_lower = Set(lower(&c));
         am.company_name = Set(c);
     }
     if let Some(e) = &ch.email {
-        let e = if blank(e) {
-            None
-        } else {
-            Some(EmailAddress::parse("email", e)?)
-        };
+        let e = (!blank(e)).then(|| EmailAddress::parse("email", e)).transpose()?;
         changes.insert(
             "email".into(),
             records::change(&before.email, &e.as_ref().map(|e| e.display.clone())),
@@ -589,17 +603,18 @@ pub async fn update_in<C: ConnectionTrait>(
         am.email = Set(e.map(|e| e.display));
     }
     if let Some(p) = &ch.phone {
-        let p = if blank(p) {
-            None
-        } else {
-            Some(Phone::parse("phone", p)?.display)
-        };
-        changes.insert("phone".into(), records::change(&before.phone, &p));
-        am.phone = Set(p);
+        let p = (!blank(p)).then(|| Phone::parse("phone", p)).transpose()?;
+        changes.insert(
+            "phone".into(),
+            records::change(&before.phone, &p.as_ref().map(|p| p.display.clone())),
+        );
+        am.phone_digits = Set(p.as_ref().map(|p| p.digits.clone()));
+        am.phone = Set(p.map(|p| p.display));
     }
     if let Some(s) = &ch.source {
         let s = Some(s.trim().to_string()).filter(|s| !s.is_empty());
         changes.insert("source".into(), records::change(&before.source, &s));
+        am.source_lower = Set(lower(&s));
         am.source = Set(s);
     }
     if let Some(s) = &ch.status {

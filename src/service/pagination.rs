@@ -3,13 +3,19 @@
 //! Cursors are opaque (base64url JSON) and carry the workspace, the sort key's name, the sort
 //! value and the id, so a cursor from another list, another ordering or another workspace is a
 //! `BAD_USER_INPUT` and never a silent wrong page. Every order has the id as its tiebreak.
+//!
+//! A nullable sort column (a task's due time) keeps its rows without a value in the list:
+//! they count as later than every value, so they come last in ascending order and first in
+//! descending order, on SQLite and PostgreSQL alike (`NULLS LAST` / `NULLS FIRST` are spelled
+//! out; the backends' defaults differ). That is the order a plain B-tree index on the column
+//! yields on PostgreSQL, forward and backward. Cursors carry [`SortValue::Null`] for them.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, NullOrdering, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
@@ -36,15 +42,41 @@ pub enum SortValue {
     Int(i64),
     Time(DateTime<Utc>),
     Text(String),
+    /// No value in a nullable column.
+    Null,
 }
 
 impl SortValue {
-    fn to_value(&self) -> sea_orm::Value {
+    /// The value to compare with; `None` for [`SortValue::Null`], which SQL compares with
+    /// `IS NULL` instead.
+    fn to_value(&self) -> Option<sea_orm::Value> {
         match self {
-            SortValue::Int(i) => (*i).into(),
-            SortValue::Text(s) => s.clone().into(),
-            SortValue::Time(t) => (*t).into(),
+            SortValue::Int(i) => Some((*i).into()),
+            SortValue::Text(s) => Some(s.clone().into()),
+            SortValue::Time(t) => Some((*t).into()),
+            SortValue::Null => None,
         }
+    }
+
+    /// A nullable column's value: [`SortValue::Null`] when absent.
+    pub fn or_null<T>(v: Option<T>, f: fn(T) -> SortValue) -> SortValue {
+        v.map(f).unwrap_or(SortValue::Null)
+    }
+}
+
+/// Whether a sort column may hold NULL (read from the entity's column definition, so every
+/// list gets the NULL-aware order for its nullable columns without saying so).
+fn nullable<C: ColumnTrait>(column: &C) -> bool {
+    column.def().is_null()
+}
+
+/// Where NULLs go for a column read in `order`: after the values ascending, before them
+/// descending, so that walking backward is the exact reverse of walking forward.
+fn nulls(order: &Order) -> NullOrdering {
+    if matches!(order, Order::Asc) {
+        NullOrdering::Last
+    } else {
+        NullOrdering::First
     }
 }
 
@@ -179,7 +211,7 @@ fn encode(data: &CursorData) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(data).unwrap_or_default())
 }
 
-fn decode(field: &str, cursor: &str, workspace_id: Uuid, key: &str, parts: usize) -> Result<CursorData> {
+fn decode(field: &str, cursor: &str, workspace_id: Uuid, key: &str, nullable_parts: &[bool]) -> Result<CursorData> {
     let bad = || {
         Error::bad_input(
             field,
@@ -190,7 +222,16 @@ fn decode(field: &str, cursor: &str, workspace_id: Uuid, key: &str, parts: usize
     };
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
     let data: CursorData = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    if data.w != workspace_id || data.k != key || data.v.len() != parts {
+    if data.w != workspace_id || data.k != key || data.v.len() != nullable_parts.len() {
+        return Err(bad());
+    }
+    // A NULL only where the column can hold one.
+    if data
+        .v
+        .iter()
+        .zip(nullable_parts)
+        .any(|(v, n)| *v == SortValue::Null && !n)
+    {
         return Err(bad());
     }
     Ok(data)
@@ -239,15 +280,16 @@ where
         _ => DEFAULT_PAGE as u64,
     };
     let name = key.cursor_name();
+    let nullable_parts: Vec<bool> = key.parts.iter().map(|p| nullable(&p.column)).collect();
     let after = args
         .after
         .as_deref()
-        .map(|c| decode("after", c, workspace_id, &name, key.parts.len()))
+        .map(|c| decode("after", c, workspace_id, &name, &nullable_parts))
         .transpose()?;
     let before = args
         .before
         .as_deref()
-        .map(|c| decode("before", c, workspace_id, &name, key.parts.len()))
+        .map(|c| decode("before", c, workspace_id, &name, &nullable_parts))
         .transpose()?;
 
     let mut select = select;
@@ -266,7 +308,13 @@ where
         }
     };
     for p in &key.parts {
-        select = select.order_by(p.column, dir(p.descending));
+        let order = dir(p.descending);
+        select = if nullable(&p.column) {
+            let n = nulls(&order);
+            select.order_by_with_nulls(p.column, order, n)
+        } else {
+            select.order_by(p.column, order)
+        };
     }
     let mut rows = select
         .order_by(key.id_column, dir(key.id_descending()))
@@ -356,7 +404,14 @@ where
     let mut order: Vec<String> = key
         .parts
         .iter()
-        .map(|p| format!("{} {}", q(p.column), dir(p.descending)))
+        .map(|p| {
+            let nulls = match (nullable(&p.column), p.descending) {
+                (false, _) => "",
+                (true, false) => " NULLS LAST",
+                (true, true) => " NULLS FIRST",
+            };
+            format!("{} {}{nulls}", q(p.column), dir(p.descending))
+        })
         .collect();
     order.push(format!("{} {}", q(key.id_column), dir(key.id_descending())));
     let numbered = select
@@ -433,19 +488,30 @@ impl<T> Page<T> {
 
 /// Rows strictly `later` (or earlier) than the cursor in the list's order: for columns
 /// (a, b) and the id, `a ≻ va OR (a = va AND b ≻ vb) OR (a = va AND b = vb AND id ≻ i)`, where
-/// `≻` is `>` or `<` by each column's direction.
+/// `≻` is `>` or `<` by each column's direction. In a nullable column NULL is above every value:
+/// above `va` are `a > va OR a IS NULL`, above NULL is nothing, below NULL is `a IS NOT NULL`,
+/// and equal to NULL is `a IS NULL`.
 fn beyond<E: EntityTrait>(key: &SortKey<E>, c: &CursorData, later: bool) -> Condition {
     let mut any = Condition::any();
     let mut equal = Condition::all();
     for (p, v) in key.parts.iter().zip(&c.v) {
-        let v = v.to_value();
-        let step = if later != p.descending {
-            p.column.gt(v.clone())
-        } else {
-            p.column.lt(v.clone())
+        let above = later != p.descending;
+        let step: Option<Condition> = match (v.to_value(), above) {
+            (Some(v), true) if nullable(&p.column) => {
+                Some(Condition::any().add(p.column.gt(v)).add(p.column.is_null()))
+            }
+            (Some(v), true) => Some(Condition::all().add(p.column.gt(v))),
+            (Some(v), false) => Some(Condition::all().add(p.column.lt(v))),
+            (None, true) => None,
+            (None, false) => Some(Condition::all().add(p.column.is_not_null())),
         };
-        any = any.add(equal.clone().add(step));
-        equal = equal.add(p.column.eq(v));
+        if let Some(step) = step {
+            any = any.add(equal.clone().add(step));
+        }
+        equal = equal.add(match v.to_value() {
+            Some(v) => p.column.eq(v),
+            None => p.column.is_null(),
+        });
     }
     let id_step = if later != key.id_descending() {
         key.id_column.gt(c.i)

@@ -122,6 +122,8 @@ pub async fn create(cx: &Context, scope: &TenantScope, input: TaskInput) -> Resu
     let row = task::ActiveModel {
         id: Set(Uuid::now_v7()),
         workspace_id: Set(scope.workspace_id),
+        // Rust's lowercasing, the same on both backends (SQLite's `LOWER` folds ASCII only).
+        title_lower: Set(title.to_lowercase()),
         title: Set(title),
         due_at: Set(due),
         time_zone: Set(tz),
@@ -251,6 +253,7 @@ pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: TaskChanges
         && t != before.title
     {
         changes.insert("title".into(), change(&before.title, &t));
+        am.title_lower = Set(t.to_lowercase());
         am.title = Set(t);
     }
     if due_after != before.due_at {
@@ -359,18 +362,31 @@ pub fn condition(f: &TaskFilter, depth: usize) -> Result<Condition> {
     let mut c = filter::combinators(&f.and, &f.or, f.not.as_deref(), depth, condition)?;
     let col = |c: task::Column| (task::Entity, c);
     if let Some(op) = &f.title {
-        c = c.add(filter::text("filter.title", col(task::Column::Title), op, false)?);
+        c = c.add(filter::name(
+            "filter.title",
+            col(task::Column::TitleLower),
+            col(task::Column::Title),
+            op,
+        )?);
     }
     if let Some(op) = &f.assignee_id {
         c = c.add(filter::id("filter.assigneeId", col(task::Column::AssigneeId), op)?);
     }
     if let Some(op) = &f.status {
-        filter::check_values("filter.status", op, &STATUSES)?;
-        c = c.add(filter::text("filter.status", col(task::Column::Status), op, false)?);
+        c = c.add(filter::closed_set(
+            "filter.status",
+            col(task::Column::Status),
+            op,
+            &STATUSES,
+        )?);
     }
     if let Some(op) = &f.priority {
-        filter::check_values("filter.priority", op, &PRIORITIES)?;
-        c = c.add(filter::text("filter.priority", col(task::Column::Priority), op, false)?);
+        c = c.add(filter::closed_set(
+            "filter.priority",
+            col(task::Column::Priority),
+            op,
+            &PRIORITIES,
+        )?);
     }
     if let Some(op) = &f.due_at {
         c = c.add(filter::time(col(task::Column::DueAt), op));
@@ -386,9 +402,9 @@ pub fn condition(f: &TaskFilter, depth: usize) -> Result<Condition> {
 
 fn order_part(o: TaskOrder) -> OrderPart<task::Entity> {
     match o {
-        // `select` keeps tasks without a due time out of this order, so the value is set.
+        // Tasks without a due time come after the dated ones (see `pagination`).
         TaskOrder::DueAt => ("dueAt", task::Column::DueAt, |m| {
-            SortValue::Time(m.due_at.unwrap_or_default())
+            SortValue::or_null(m.due_at, SortValue::Time)
         }),
         TaskOrder::CreatedAt => ("createdAt", task::Column::CreatedAt, |m| SortValue::Time(m.created_at)),
         TaskOrder::UpdatedAt => ("updatedAt", task::Column::UpdatedAt, |m| SortValue::Time(m.updated_at)),
@@ -407,13 +423,7 @@ pub struct ListArgs<'a> {
 }
 
 fn select(scope: &TenantScope, a: &ListArgs<'_>) -> Result<Select<task::Entity>> {
-    let mut q = visible_in(scope, a.deleted);
-    // Ordered by due time, the list holds the tasks that have one: NULLs sort first on SQLite
-    // and last on PostgreSQL, and a keyset cursor cannot step past them (`due_at > x` is never
-    // true for NULL), so undated tasks would repeat or vanish between pages.
-    if a.order.iter().any(|(o, _)| *o == TaskOrder::DueAt) {
-        q = q.filter(task::Column::DueAt.is_not_null());
-    }
+    let q = visible_in(scope, a.deleted);
     Ok(match a.filter {
         Some(f) => q.filter(condition(f, 0)?),
         None => q,

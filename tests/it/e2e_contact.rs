@@ -565,6 +565,9 @@ async fn seeded(app: &TestApp) -> String {
             companies: 20,
             contacts: 60,
             activities: 300,
+            leads: 0,
+            tasks: 0,
+            deals: 0,
         },
         |_| {},
     )
@@ -897,6 +900,9 @@ async fn export_pages_through_large_lists() {
             companies: 10,
             contacts: 250,
             activities: 0,
+            leads: 0,
+            tasks: 0,
+            deals: 0,
         },
         |_| {},
     )

@@ -1025,11 +1025,11 @@ async fn tasks_are_updated_deleted_restored_filtered_and_paged() {
         .await;
     assert_eq!(err["extensions"]["field"], "filter.priority");
 
-    // Paging by due time both ways (tasks without a due time are not in this order).
+    // Paging by due time both ways (the task without a due time comes after the dated ones).
     let by_due = json!([{ "field": "DUE_AT" }]);
     let p1 = app.gql_ok(Some(tok), Q, json!({ "o": by_due, "first": 2 })).await;
     assert_eq!(names(&p1["tasks"], "title"), ["Mail", "Quote"]);
-    assert_eq!(p1["tasks"]["totalCount"], 4);
+    assert_eq!(p1["tasks"]["totalCount"], 5);
     let p2 = app
         .gql_ok(
             Some(tok),
@@ -1038,7 +1038,16 @@ async fn tasks_are_updated_deleted_restored_filtered_and_paged() {
         )
         .await;
     assert_eq!(names(&p2["tasks"], "title"), ["Visit", "Call back"]);
-    assert_eq!(p2["tasks"]["pageInfo"]["hasNextPage"], false);
+    assert_eq!(p2["tasks"]["pageInfo"]["hasNextPage"], true);
+    let p3 = app
+        .gql_ok(
+            Some(tok),
+            Q,
+            json!({ "o": by_due, "first": 2, "after": p2["tasks"]["pageInfo"]["endCursor"] }),
+        )
+        .await;
+    assert_eq!(names(&p3["tasks"], "title"), ["Someday"]);
+    assert_eq!(p3["tasks"]["pageInfo"]["hasNextPage"], false);
     let back = app
         .gql_ok(
             Some(tok),
@@ -1055,7 +1064,7 @@ async fn tasks_are_updated_deleted_restored_filtered_and_paged() {
             json!({ "o": [{ "field": "DUE_AT", "direction": "DESC" }], "last": 3, "before": back["tasks"]["pageInfo"]["startCursor"] }),
         )
         .await;
-    assert_eq!(names(&back2["tasks"], "title"), ["Call back"]);
+    assert_eq!(names(&back2["tasks"], "title"), ["Someday", "Call back"]);
     assert_eq!(back2["tasks"]["pageInfo"]["hasPreviousPage"], false);
 
     // Delete and restore, on the task's timeline and on the contact's.

@@ -16,6 +16,8 @@ mod e2e_http;
 mod e2e_import;
 mod e2e_invitation;
 mod e2e_sales;
+mod e2e_sales_lists;
+mod e2e_seed;
 mod e2e_subscription;
 mod e2e_tenancy;
 mod integ_binary;
