@@ -284,7 +284,7 @@ pub struct LeadFilter {
     pub name: Option<StringFilter>,
     /// Email (canonical, lowercase).
     pub email: Option<StringFilter>,
-    /// Phone, as given.
+    /// Phone, as given; `contains` / `startsWith` compare digits only, so "138 0013" finds "+86 138-0013-8000".
     pub phone: Option<StringFilter>,
     /// Their company, as given.
     pub company_name: Option<StringFilter>,

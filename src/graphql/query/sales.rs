@@ -162,7 +162,7 @@ pub struct LeadOrderBy {
 #[allow(clippy::enum_variant_names)]
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum TaskOrderField {
-    /// Due time; the list then holds only tasks that have one.
+    /// Due time. Tasks without one come last in ascending order and first in descending.
     DueAt,
     /// Creation time.
     CreatedAt,
