@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    activity, company, contact, contact_email, contact_phone, department, opportunity_contact, pipeline_stage, user,
+    activity, company, contact, contact_email, contact_phone, department, opportunity_contact, pipeline_stage,
+    timeline_entry, user,
 };
 use uuid::Uuid;
 
@@ -254,6 +255,68 @@ impl Loader<service::activity::Of> for ActivityTotals {
     }
 }
 
+/// Timelines under a list: first pages and totals by record.
+pub struct TimelinePages(Arc<Context>, TenantScope);
+pub struct TimelineTotals(Arc<Context>, TenantScope);
+
+/// A record's timeline (a struct, not a tuple with a `&'static str`: the loader's key must not
+/// carry a lifetime parameter).
+#[derive(Clone, Copy, Hash, PartialEq, Eq)]
+pub struct TimelineOf {
+    pub record_type: &'static str,
+    pub id: Uuid,
+}
+
+impl Loader<(TimelineOf, i32)> for TimelinePages {
+    type Value = Page<timeline_entry::Model>;
+    type Error = Arc<crate::Error>;
+
+    async fn load(&self, keys: &[(TimelineOf, i32)]) -> Result<HashMap<(TimelineOf, i32), Self::Value>, Self::Error> {
+        let mut groups: HashMap<(&'static str, i32), Vec<Uuid>> = HashMap::new();
+        for (of, n) in keys {
+            groups.entry((of.record_type, *n)).or_default().push(of.id);
+        }
+        let mut out = HashMap::new();
+        for ((record_type, n), ids) in groups {
+            let pages = service::timeline::first_pages(&self.0, &self.1, record_type, &ids, n)
+                .await
+                .map_err(Arc::new)?;
+            out.extend(
+                pages
+                    .into_iter()
+                    .map(|(id, p)| ((TimelineOf { record_type, id }, n), p)),
+            );
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<TimelineOf> for TimelineTotals {
+    type Value = i64;
+    type Error = Arc<crate::Error>;
+
+    async fn load(&self, keys: &[TimelineOf]) -> Result<HashMap<TimelineOf, Self::Value>, Self::Error> {
+        let mut groups: HashMap<&'static str, Vec<Uuid>> = HashMap::new();
+        for of in keys {
+            groups.entry(of.record_type).or_default().push(of.id);
+        }
+        let mut out = HashMap::new();
+        for (record_type, ids) in groups {
+            let counts = service::timeline::totals(&self.0, &self.1, record_type, &ids)
+                .await
+                .map_err(Arc::new)?;
+            // A record without entries has no row in the count.
+            out.extend(ids.iter().map(|id| {
+                (
+                    TimelineOf { record_type, id: *id },
+                    counts.get(id).copied().unwrap_or(0),
+                )
+            }));
+        }
+        Ok(out)
+    }
+}
+
 impl Loader<(Uuid, i32)> for CompanyContactPages {
     type Value = Page<contact::Model>;
     type Error = Arc<crate::Error>;
@@ -309,6 +372,8 @@ pub struct Loaders {
     pub activity_totals: DataLoader<ActivityTotals>,
     pub company_contact_pages: DataLoader<CompanyContactPages>,
     pub company_contact_totals: DataLoader<CompanyContactTotals>,
+    pub timeline_pages: DataLoader<TimelinePages>,
+    pub timeline_totals: DataLoader<TimelineTotals>,
 }
 
 impl Loaders {
@@ -356,7 +421,9 @@ impl Loaders {
             activity_pages: DataLoader::new(ActivityPages(cx.clone(), scope.clone()), tokio::spawn),
             activity_totals: DataLoader::new(ActivityTotals(cx.clone(), scope.clone()), tokio::spawn),
             company_contact_pages: DataLoader::new(CompanyContactPages(cx.clone(), scope.clone()), tokio::spawn),
-            company_contact_totals: DataLoader::new(CompanyContactTotals(cx, scope.clone()), tokio::spawn),
+            company_contact_totals: DataLoader::new(CompanyContactTotals(cx.clone(), scope.clone()), tokio::spawn),
+            timeline_pages: DataLoader::new(TimelinePages(cx.clone(), scope.clone()), tokio::spawn),
+            timeline_totals: DataLoader::new(TimelineTotals(cx, scope.clone()), tokio::spawn),
         }
     }
 }

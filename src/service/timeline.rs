@@ -7,7 +7,11 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
-use crate::service::pagination::{Page, PageArgs, SortKey, SortPart, SortValue, paginate, total};
+use std::collections::HashMap;
+
+use crate::service::pagination::{
+    Page, PageArgs, Parents, SortKey, SortPart, SortValue, first_pages as first_pages_of, paginate, total, totals_by,
+};
 use crate::service::{Context, company, contact, lead, opportunity};
 
 fn newest_first() -> SortKey<timeline_entry::Entity> {
@@ -50,6 +54,46 @@ pub async fn list(
 
 pub async fn count(cx: &Context, scope: &TenantScope, record_type: &str, record_id: Uuid) -> Result<i64> {
     total(&cx.db, select(scope, record_type, record_id)).await
+}
+
+fn select_many(scope: &TenantScope, record_type: &str, ids: &[Uuid]) -> Select<timeline_entry::Entity> {
+    timeline_entry::Entity::find_in(scope.workspace_id)
+        .filter(timeline_entry::Column::RecordType.eq(record_type))
+        .filter(timeline_entry::Column::RecordId.is_in(ids.iter().copied()))
+}
+
+/// First pages of many records' timelines (records of one type) in one statement: the
+/// DataLoader for `timeline(first:)` under a list. The callers hold visible records.
+pub async fn first_pages(
+    cx: &Context,
+    scope: &TenantScope,
+    record_type: &str,
+    ids: &[Uuid],
+    first: i32,
+) -> Result<HashMap<Uuid, Page<timeline_entry::Model>>> {
+    first_pages_of(
+        &cx.db,
+        scope.workspace_id,
+        select_many(scope, record_type, ids),
+        Parents {
+            ids,
+            column: timeline_entry::Column::RecordId,
+            of: |m| Some(m.record_id),
+        },
+        &newest_first(),
+        first,
+    )
+    .await
+}
+
+/// How many entries each record's timeline has (one statement).
+pub async fn totals(cx: &Context, scope: &TenantScope, record_type: &str, ids: &[Uuid]) -> Result<HashMap<Uuid, i64>> {
+    totals_by(
+        &cx.db,
+        select_many(scope, record_type, ids),
+        timeline_entry::Column::RecordId,
+    )
+    .await
 }
 
 /// The timeline's record type of a record the caller may see now (`kind` is the GraphQL type

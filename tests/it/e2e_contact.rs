@@ -674,6 +674,41 @@ async fn list_rows_answer_like_single_lookups_in_every_scope() {
     );
 }
 
+/// Timelines under a list are read for the whole page at once (same statements for 2 or 6
+/// contacts) and page exactly like one contact's timeline.
+#[tokio::test]
+async fn timelines_in_a_list_cost_the_same_for_2_or_6_records_and_match_single_lookups() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    for i in 0..6 {
+        let id = contact(&app, &t.admin_token, json!({ "name": format!("P{i}") })).await;
+        // Histories of different lengths: 1 to 6 entries.
+        for k in 0..i {
+            app.gql_ok(
+                Some(&t.admin_token),
+                "mutation($id: ID!, $t: String!) { updateContact(input: { id: $id, title: $t }) { contact { id } } }",
+                json!({ "id": id, "t": format!("title {k}") }),
+            )
+            .await;
+        }
+    }
+    let q = "query($n: Int!) { contacts(first: $n) { edges { node { id name timeline(first: 2) { totalCount pageInfo { hasNextPage } edges { cursor node { kind data } } } } } } }";
+    let two = statements(&app, &t.admin_token, q, json!({ "n": 2 }), "contacts", 2).await;
+    let six = statements(&app, &t.admin_token, q, json!({ "n": 6 }), "contacts", 6).await;
+    assert_eq!(two, six, "statements for 2 vs 6 contacts");
+
+    let page = app.gql_ok(Some(&t.admin_token), q, json!({ "n": 6 })).await;
+    let one = "query($id: ID!) { contact(id: $id) { timeline(first: 2) { totalCount pageInfo { hasNextPage } edges { cursor node { kind data } } } } }";
+    let mut totals = Vec::new();
+    for e in page["contacts"]["edges"].as_array().unwrap() {
+        let node = &e["node"];
+        let single = app.gql_ok(Some(&t.admin_token), one, json!({ "id": node["id"] })).await;
+        assert_eq!(node["timeline"], single["contact"]["timeline"], "{}", node["name"]);
+        totals.push(node["timeline"]["totalCount"].as_i64().unwrap());
+    }
+    assert_eq!(totals, [1, 2, 3, 4, 5, 6]);
+}
+
 /// Nested lists (each company's people and activities) are loaded for the whole page at once,
 /// and give the same rows and cursors as asking for one company.
 #[tokio::test]

@@ -6,6 +6,7 @@ use crate::graphql::errors::GqlResult;
 use crate::graphql::loaders::{Loaders, loader_error};
 use crate::graphql::types::activity::Activity;
 use crate::graphql::types::contact::Contact;
+use crate::graphql::types::contact_page;
 use crate::graphql::types::timeline::TimelineEntry;
 use crate::graphql::types::user::User;
 use crate::graphql::{cx, ids, scope};
@@ -89,42 +90,47 @@ impl Company {
         let (cx, scope) = (cx(ctx), scope(ctx)?);
         let l = ctx.data_unchecked::<Loaders>();
         let args = connection::args(first, after, last, before);
-        // A first page comes through the DataLoader (one statement for a whole list of
-        // companies); a page after a cursor is read on its own.
+        let f = service::contact::ContactFilter {
+            company_id: Some(service::filter::IdOp {
+                eq: Some(self.0.id),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let a = service::contact::ListArgs {
+            filter: Some(&f),
+            search: None,
+            order: &[(service::contact::ContactOrder::Name, false)],
+            deleted: false,
+        };
+        // Under a list of companies, first pages come through the DataLoader (one statement
+        // for the whole list); one company's people are read on their own, with their
+        // relations read ahead like the `contacts` list.
+        let batch = connection::under_list(ctx);
         let page = match service::pagination::first_page_only(&args).gql()? {
-            Some(n) => l
+            Some(n) if batch => l
                 .company_contact_pages
                 .load_one((self.0.id, n))
                 .await
                 .map_err(loader_error)?
                 .unwrap_or_else(service::pagination::Page::empty),
-            None => {
-                let f = service::contact::ContactFilter {
-                    company_id: Some(service::filter::IdOp {
-                        eq: Some(self.0.id),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                };
-                let a = service::contact::ListArgs {
-                    filter: Some(&f),
-                    search: None,
-                    order: &[(service::contact::ContactOrder::Name, false)],
-                    deleted: false,
-                };
-                service::contact::list(cx, scope, &a, &args).await.gql()?
-            }
+            _ => service::contact::list(cx, scope, &a, &args).await.gql()?,
         };
-        let total = if connection::wants_total(ctx) {
-            l.company_contact_totals
+        let total = match connection::wants_total(ctx) {
+            false => 0,
+            true if batch => l
+                .company_contact_totals
                 .load_one(self.0.id)
                 .await
                 .map_err(loader_error)?
-                .unwrap_or(0)
-        } else {
-            0
+                .unwrap_or(0),
+            true => service::contact::count(cx, scope, &a).await.gql()?,
         };
-        Ok(connection::build(page.map(Contact::new), total))
+        let page = match batch {
+            true => page.map(Contact::new),
+            false => contact_page::read(ctx, page).await?,
+        };
+        Ok(connection::build(page, total))
     }
     /// Activities with this company or its people, newest first.
     #[graphql(complexity = "first.or(last).unwrap_or(20).max(1) as usize * child_complexity")]

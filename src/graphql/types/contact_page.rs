@@ -5,10 +5,11 @@
 //! result, plus a spawned task behind a 1 ms timer per page; on a busy machine the timer fires
 //! before the page has asked for everything and the batch splits. Measured on a 50-contact page
 //! with `company { name }`: 2.3 ms of gateway CPU per request through the loader, 0.9 ms read
-//! ahead here (docs/BENCHMARKS.md). So the `contacts` list, the hot screen, looks ahead at the
-//! selection and reads each asked-for relation for the whole page in one statement, with the same
-//! service functions (and so the same tenancy and data scope) as the loaders. Contacts reached any
-//! other way (a lookup, a deal's contacts, a referral) still use the loaders.
+//! ahead here (docs/BENCHMARKS.md). So the `contacts` list, the hot screen, and one company's
+//! `contacts` look ahead at the selection and read each asked-for relation for the whole page in
+//! one statement, with the same service functions (and so the same tenancy and data scope) as the
+//! loaders. Contacts reached any other way (a lookup, a deal's contacts, a referral, the people of
+//! each company in a list of companies) still use the loaders, which batch across the list.
 
 use std::collections::HashMap;
 use std::sync::Arc;

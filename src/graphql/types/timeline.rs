@@ -4,11 +4,11 @@ use uuid::Uuid;
 
 use crate::graphql::connection::{self, Conn};
 use crate::graphql::errors::GqlResult;
-use crate::graphql::loaders::{Loaders, loader_error};
+use crate::graphql::loaders::{Loaders, TimelineOf, loader_error};
 use crate::graphql::types::user::User;
 use crate::graphql::{cx, ids, scope};
 use crate::service;
-use crate::service::pagination::PageArgs;
+use crate::service::pagination::{self, Page, PageArgs};
 
 /// One thing that happened to a record.
 pub struct TimelineEntry(pub timeline_entry::Model);
@@ -48,16 +48,32 @@ impl TimelineEntry {
 impl TimelineEntry {
     pub async fn connection(
         ctx: &Context<'_>,
-        record_type: &str,
+        record_type: &'static str,
         id: Uuid,
         args: PageArgs,
     ) -> async_graphql::Result<Conn<TimelineEntry>> {
         let (cx, scope) = (cx(ctx), scope(ctx)?);
-        let page = service::timeline::list(cx, scope, record_type, id, &args).await.gql()?;
-        let total = if connection::wants_total(ctx) {
-            service::timeline::count(cx, scope, record_type, id).await.gql()?
-        } else {
-            0
+        let l = ctx.data_unchecked::<Loaders>();
+        // Under a list, the first pages of all the page's records are read together.
+        let batch = connection::under_list(ctx);
+        let page = match pagination::first_page_only(&args).gql()? {
+            Some(n) if batch => l
+                .timeline_pages
+                .load_one((TimelineOf { record_type, id }, n))
+                .await
+                .map_err(loader_error)?
+                .unwrap_or_else(Page::empty),
+            _ => service::timeline::list(cx, scope, record_type, id, &args).await.gql()?,
+        };
+        let total = match connection::wants_total(ctx) {
+            false => 0,
+            true if batch => l
+                .timeline_totals
+                .load_one(TimelineOf { record_type, id })
+                .await
+                .map_err(loader_error)?
+                .unwrap_or(0),
+            true => service::timeline::count(cx, scope, record_type, id).await.gql()?,
         };
         Ok(connection::build(page.map(TimelineEntry), total))
     }
