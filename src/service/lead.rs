@@ -4,7 +4,10 @@
 
 use entity::{company, company_domain, contact, contact_email, lead};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, QueryFilter, Select, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, QueryFilter, Select, Set,
+    TransactionTrait, TryIntoModel,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -15,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::scope::TenantScope;
 use crate::service::filter::{self, IdOp, StrOp, TimeOp};
 use crate::service::pagination::{OrderPart, Page, PageArgs, SortKey, SortValue, paginate, total};
-use crate::service::records::{self, check_owner, owner_visible, timeline};
+use crate::service::records::{self, owner_visible, timeline};
 use crate::service::{Context, company as companies, contact as contacts, now, opportunity};
 
 pub const RECORD: &str = "lead";
@@ -94,6 +97,14 @@ pub async fn create(cx: &Context, scope: &TenantScope, input: LeadInput) -> Resu
 
 /// The same, inside the caller's transaction. Everything is checked before the first write.
 pub async fn create_in<C: ConnectionTrait>(db: &C, scope: &TenantScope, input: LeadInput) -> Result<lead::Model> {
+    create_many_in(db, scope, vec![input])
+        .await?
+        .pop()
+        .unwrap_or_else(|| Err(Error::Internal("no result for one lead".into())))
+}
+
+/// A lead input that passed the checks that need no database.
+fn parse_new(scope: &TenantScope, input: LeadInput) -> Result<lead::ActiveModel> {
     let name = text::name("name", &input.name, 200)?;
     let email = input
         .email
@@ -119,14 +130,9 @@ pub async fn create_in<C: ConnectionTrait>(db: &C, scope: &TenantScope, input: L
         None => "new",
     };
     let source = input.source.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    let owner = input.owner_id.unwrap_or(scope.user_id);
-    check_owner(db, scope, owner).await?;
-    let id = Uuid::now_v7();
-    let number = records::next_number(db, scope.workspace_id, RECORD).await?;
-    let row = lead::ActiveModel {
-        id: Set(id),
+    Ok(lead::ActiveModel {
+        id: Set(Uuid::now_v7()),
         workspace_id: Set(scope.workspace_id),
-        number: Set(number),
         name_lower: Set(name.to_lowercase()),
         name: Set(name),
         company_name_lower: Set(lower(&company_name)),
@@ -138,7 +144,7 @@ pub async fn create_in<C: ConnectionTrait>(db: &C, scope: &TenantScope, input: L
         source_lower: Set(lower(&source)),
         source: Set(source),
         status: Set(status.into()),
-        owner_id: Set(Some(owner)),
+        owner_id: Set(Some(input.owner_id.unwrap_or(scope.user_id))),
         converted_contact_id: Set(None),
         converted_company_id: Set(None),
         converted_opportunity_id: Set(None),
@@ -146,11 +152,57 @@ pub async fn create_in<C: ConnectionTrait>(db: &C, scope: &TenantScope, input: L
         deleted_at: Set(None),
         created_by: Set(Some(scope.user_id)),
         ..Default::default()
-    }
-    .insert(db)
+    })
+}
+
+/// Creates many leads in the caller's transaction, each as [`create_in`] would, in a number of
+/// statements that does not grow with the count (the CSV import's batches). One result per
+/// input, in order; a rejected input writes nothing, and every check runs before the first
+/// write.
+pub async fn create_many_in<C: ConnectionTrait>(
+    db: &C,
+    scope: &TenantScope,
+    inputs: Vec<LeadInput>,
+) -> Result<Vec<Result<lead::Model>>> {
+    let mut checked: Vec<Result<lead::ActiveModel>> = inputs.into_iter().map(|i| parse_new(scope, i)).collect();
+    records::check_owners(db, scope, &mut checked, |am| match &am.owner_id {
+        sea_orm::ActiveValue::Set(Some(o)) => *o,
+        _ => scope.user_id,
+    })
     .await?;
-    timeline(db, scope, RECORD, id, "created", json!({ "name": row.name })).await?;
-    Ok(row)
+    let count = checked.iter().filter(|c| c.is_ok()).count();
+    let mut number = if count == 0 {
+        0
+    } else {
+        records::next_numbers(db, scope.workspace_id, RECORD, count).await?
+    };
+    let (mut rows, mut entries, mut out) = (Vec::new(), Vec::new(), Vec::with_capacity(checked.len()));
+    for slot in checked {
+        let am = match slot {
+            Err(e) => {
+                out.push(Err(e));
+                continue;
+            }
+            Ok(mut am) => {
+                am.number = Set(number);
+                number += 1;
+                am.before_save(db, true).await?
+            }
+        };
+        let model = am.clone().try_into_model()?;
+        entries.push(records::timeline_entry(
+            scope,
+            RECORD,
+            model.id,
+            "created",
+            json!({ "name": model.name }),
+        ));
+        rows.push(am);
+        out.push(Ok(model));
+    }
+    records::insert_stamped(db, rows).await?;
+    records::insert_new(db, entries).await?;
+    Ok(out)
 }
 
 /// The lowercase shadow of an optional text column, which `contains`/`startsWith` and search
@@ -561,18 +613,24 @@ pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: LeadChanges
     Ok(row)
 }
 
-/// The same, inside the caller's transaction (the import runs many in one).
+/// The same, inside the caller's transaction.
 pub async fn update_in<C: ConnectionTrait>(
     db: &C,
     scope: &TenantScope,
     id: Uuid,
     ch: LeadChanges,
 ) -> Result<lead::Model> {
-    let before = visible(scope)
-        .filter(lead::Column::Id.eq(id))
-        .one(db)
+    update_many_in(db, scope, vec![(id, ch)])
         .await?
-        .ok_or_else(|| Error::not_found("lead"))?;
+        .pop()
+        .unwrap_or_else(|| Err(Error::Internal("no result for one lead".into())))
+}
+
+/// One lead's changes checked against it as it is: the row to write and the timeline's changes.
+fn plan_update(
+    before: &lead::Model,
+    ch: &LeadChanges,
+) -> Result<(lead::ActiveModel, serde_json::Map<String, serde_json::Value>)> {
     if before.status == "converted" {
         return Err(Error::Conflict(
             "This lead was converted; change the contact it became.".into(),
@@ -624,11 +682,67 @@ pub async fn update_in<C: ConnectionTrait>(
             am.status = Set(s.into());
         }
     }
-    let row = am.update(db).await?;
-    if !changes.is_empty() {
-        timeline(db, scope, RECORD, id, "updated", json!({ "changes": changes })).await?;
+    Ok((am, changes))
+}
+
+/// Changes many leads in the caller's transaction, each as [`update_in`] would, in a number of
+/// statements that does not grow with the count. One result per item, in order; a rejected
+/// item writes nothing. An id named twice sees its earlier change.
+pub async fn update_many_in<C: ConnectionTrait>(
+    db: &C,
+    scope: &TenantScope,
+    items: Vec<(Uuid, LeadChanges)>,
+) -> Result<Vec<Result<lead::Model>>> {
+    let ids: std::collections::HashSet<Uuid> = items.iter().map(|(id, _)| *id).collect();
+    let mut current: std::collections::HashMap<Uuid, lead::Model> = visible(scope)
+        .filter(lead::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    let mut out = Vec::with_capacity(items.len());
+    let mut entries = Vec::new();
+    // The rows to write, each once (with its last change) for the one multi-row statement.
+    let mut rows: Vec<lead::ActiveModel> = Vec::new();
+    let mut row_of: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
+    for (id, ch) in items {
+        let planned = current
+            .get(&id)
+            .ok_or_else(|| Error::not_found("lead"))
+            .and_then(|before| plan_update(before, &ch));
+        let (am, changes) = match planned {
+            Err(e) if e.is_internal() => return Err(e),
+            Err(e) => {
+                out.push(Err(e));
+                continue;
+            }
+            Ok(p) => p,
+        };
+        let am = am.before_save(db, false).await?;
+        let model = am.clone().try_into_model()?;
+        if !changes.is_empty() {
+            entries.push(records::timeline_entry(
+                scope,
+                RECORD,
+                id,
+                "updated",
+                json!({ "changes": changes }),
+            ));
+        }
+        current.insert(id, model.clone());
+        out.push(Ok(model));
+        match row_of.get(&id) {
+            Some(&i) => rows[i] = am,
+            None => {
+                row_of.insert(id, rows.len());
+                rows.push(am);
+            }
+        }
     }
-    Ok(row)
+    records::save_many(db, rows, lead::Column::Id).await?;
+    records::insert_new(db, entries).await?;
+    Ok(out)
 }
 
 /// Soft delete (restorable) or restore a lead.

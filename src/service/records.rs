@@ -88,6 +88,63 @@ where
     Ok(())
 }
 
+/// Writes changed rows back (already through `before_save`) with multi-row
+/// `INSERT … ON CONFLICT (id) DO UPDATE` of every other column: one statement per chunk where
+/// `update` would take one per row. The rows exist, so the insert half never applies.
+pub async fn save_many<A, C>(db: &C, rows: Vec<A>, id: <A::Entity as EntityTrait>::Column) -> Result<()>
+where
+    A: ActiveModelTrait + Send,
+    C: ConnectionTrait,
+{
+    use sea_orm::{IdenStatic, Iterable};
+    let columns: Vec<<A::Entity as EntityTrait>::Column> = <A::Entity as EntityTrait>::Column::iter()
+        .filter(|c| c.as_str() != id.as_str())
+        .collect();
+    // Unchanged columns become set, so every row has the same column list.
+    let mut rows = rows.into_iter().map(|r| r.reset_all()).peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(INSERT_CHUNK).collect();
+        <A::Entity as EntityTrait>::insert_many(chunk)
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::column(id)
+                    .update_columns(columns.iter().copied())
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Checks each distinct owner of `items` once ([`check_owner`]); an item whose owner fails
+/// gets that error (the check repeated for it, so each item carries its own error).
+pub async fn check_owners<C, T>(
+    db: &C,
+    scope: &TenantScope,
+    items: &mut [Result<T>],
+    owner_of: impl Fn(&T) -> Uuid,
+) -> Result<()>
+where
+    C: ConnectionTrait,
+{
+    let mut good: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
+    for slot in items.iter_mut() {
+        let Ok(item) = slot else { continue };
+        let owner = owner_of(item);
+        if good.contains(&owner) {
+            continue;
+        }
+        match check_owner(db, scope, owner).await {
+            Ok(()) => {
+                good.insert(owner);
+            }
+            Err(e) if e.is_internal() => return Err(e),
+            Err(e) => *slot = Err(e),
+        }
+    }
+    Ok(())
+}
+
 /// Moves a counter past numbers assigned in bulk (the seed command).
 pub async fn set_counter<C: ConnectionTrait>(db: &C, ws: Uuid, kind: &str, next: i64) -> Result<()> {
     record_counter::Entity::delete_in(ws)
@@ -363,20 +420,21 @@ where
         .col_expr(spec.updated_at, Expr::value(now()))
         .exec(db)
         .await?;
-    for r in &rows {
-        let before = (spec.owner_of)(r);
-        if before != Some(owner) {
-            timeline(
-                db,
+    // One multi-row INSERT for the entries: the import reassigns up to a batch at once.
+    let entries = rows
+        .iter()
+        .filter(|r| (spec.owner_of)(r) != Some(owner))
+        .map(|r| {
+            timeline_entry(
                 scope,
                 spec.record,
                 (spec.id_of)(r),
                 "owner_changed",
-                change(&before, &Some(owner)),
+                change(&(spec.owner_of)(r), &Some(owner)),
             )
-            .await?;
-        }
-    }
+        })
+        .collect();
+    insert_new(db, entries).await?;
     Ok(visible.filter(spec.id.is_in(unique.iter().copied())).all(db).await?)
 }
 

@@ -814,3 +814,74 @@ async fn lead_status_imports_with_the_rules_of_set_lead_status() {
     .await;
     assert_eq!(counts(&again), (0, 0, 1, 0), "{again:#}");
 }
+
+/// Timeline entries of a kind on records of a type, across the database.
+async fn entries(app: &TestApp, record_type: &str, kind: &str) -> u64 {
+    entity::timeline_entry::Entity::find()
+        .filter(entity::timeline_entry::Column::RecordType.eq(record_type))
+        .filter(entity::timeline_entry::Column::Kind.eq(kind))
+        .count(&app.cx.db)
+        .await
+        .unwrap()
+}
+
+/// Runs an import and returns its report and the statements it cost.
+async fn counted(app: &TestApp, token: &str, kind: &str, csv: String) -> (Value, u64) {
+    use std::sync::atomic::Ordering;
+    let before = app.cx.statements.load(Ordering::SeqCst);
+    let r = import_ok(app, token, kind, &[], csv).await;
+    (r, app.cx.statements.load(Ordering::SeqCst) - before)
+}
+
+/// Leads `from..from + n`, with `source` in every row.
+fn leads_file(n: usize, from: usize, source: &str) -> String {
+    let mut s = String::from("name,email,phone,company,source\n");
+    for i in from..from + n {
+        s.push_str(&format!(
+            "Lead {i},l{i}@lead.example,+86 138 {i:08},Co {},{source}\n",
+            i % 7
+        ));
+    }
+    s
+}
+
+#[tokio::test]
+async fn importing_leads_costs_a_few_statements_per_batch_not_per_row() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Count").await;
+    let r = import_ok(&app, &t.admin_token, "leads", &[], leads_file(500, 0, "expo")).await;
+    assert_eq!(counts(&r), (500, 0, 0, 0), "{r:#}");
+    // Half the rows update the leads above (a new source), half create leads; the last row
+    // repeats the first one's change (unchanged by then).
+    let mut csv = leads_file(1000, 0, "fair");
+    csv.push_str("Lead 0,l0@lead.example,,,fair\n");
+    let (r, spent) = counted(&app, &t.admin_token, "leads", csv).await;
+    assert_eq!(counts(&r), (500, 500, 1, 0), "{r:#}");
+    eprintln!("1000 lead rows (500 updates) cost {spent} statements");
+    assert!(spent <= 60, "1000 lead rows cost {spent} statements");
+    assert_eq!(entity::lead::Entity::find().count(&app.cx.db).await.unwrap(), 1000);
+    assert_eq!(entries(&app, "lead", "created").await, 1000);
+    assert_eq!(entries(&app, "lead", "updated").await, 500);
+    let l = entity::lead::Entity::find()
+        .filter(entity::lead::Column::EmailCanonical.eq("l7@lead.example"))
+        .one(&app.cx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (l.source.as_deref(), l.name.as_str(), l.number),
+        (Some("fair"), "Lead 7", 8)
+    );
+    let e = entity::timeline_entry::Entity::find()
+        .filter(entity::timeline_entry::Column::RecordId.eq(l.id))
+        .filter(entity::timeline_entry::Column::Kind.eq("updated"))
+        .one(&app.cx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let data: Value = serde_json::from_str(&e.data).unwrap();
+    assert_eq!(
+        data,
+        json!({ "changes": { "source": { "from": "expo", "to": "fair" } } })
+    );
+}

@@ -230,11 +230,7 @@ impl Importer<'_> {
         }
         self.create_pending(txn, &mut pending, &mut outcomes, &mut by_email, &mut editable)
             .await?;
-        for (n, outcome) in outcomes {
-            if let Some(o) = outcome {
-                self.record(n, o);
-            }
-        }
+        self.record_all(outcomes);
         Ok(())
     }
 

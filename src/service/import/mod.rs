@@ -290,6 +290,16 @@ impl Importer<'_> {
         }
     }
 
+    /// Records outcomes gathered for a batch, in row order; a `None` was never filled in (its
+    /// row's write failed the whole import first).
+    fn record_all(&mut self, outcomes: Vec<(u64, Option<Result<Outcome, Reject>>)>) {
+        for (n, outcome) in outcomes {
+            if let Some(o) = outcome {
+                self.record(n, o);
+            }
+        }
+    }
+
     async fn flush(&mut self, txn: &DatabaseTransaction) -> Result<()> {
         let rows = std::mem::take(&mut self.batch);
         self.batch_bytes = 0;
