@@ -702,10 +702,7 @@ pub async fn update_many_in<C: ConnectionTrait>(
         .map(|m| (m.id, m))
         .collect();
     let mut out = Vec::with_capacity(items.len());
-    let mut entries = Vec::new();
-    // The rows to write, each once (with its last change) for the one multi-row statement.
-    let mut rows: Vec<lead::ActiveModel> = Vec::new();
-    let mut row_of: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
+    let mut updates = records::Updates::default();
     for (id, ch) in items {
         let planned = current
             .get(&id)
@@ -719,29 +716,11 @@ pub async fn update_many_in<C: ConnectionTrait>(
             }
             Ok(p) => p,
         };
-        let am = am.before_save(db, false).await?;
-        let model = am.clone().try_into_model()?;
-        if !changes.is_empty() {
-            entries.push(records::timeline_entry(
-                scope,
-                RECORD,
-                id,
-                "updated",
-                json!({ "changes": changes }),
-            ));
-        }
+        let model = updates.push(db, scope, RECORD, id, am, changes).await?;
         current.insert(id, model.clone());
         out.push(Ok(model));
-        match row_of.get(&id) {
-            Some(&i) => rows[i] = am,
-            None => {
-                row_of.insert(id, rows.len());
-                rows.push(am);
-            }
-        }
     }
-    records::save_many(db, rows, lead::Column::Id).await?;
-    records::insert_new(db, entries).await?;
+    updates.write(db, lead::Column::Id).await?;
     Ok(out)
 }
 

@@ -116,6 +116,66 @@ where
     Ok(())
 }
 
+/// Changed rows gathered for one [`save_many`]: each record's last row once, and an `updated`
+/// timeline entry per change that changed something.
+pub struct Updates<A> {
+    rows: Vec<A>,
+    row_of: HashMap<Uuid, usize>,
+    entries: Vec<timeline_entry::ActiveModel>,
+}
+
+impl<A> Default for Updates<A> {
+    fn default() -> Self {
+        Updates {
+            rows: Vec::new(),
+            row_of: HashMap::new(),
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl<A> Updates<A>
+where
+    A: ActiveModelTrait + ActiveModelBehavior + sea_orm::TryIntoModel<<A::Entity as EntityTrait>::Model> + Send,
+{
+    /// Stamps a record's changed row and keeps it; the answer is the record as it will be.
+    pub async fn push<C: ConnectionTrait>(
+        &mut self,
+        db: &C,
+        scope: &TenantScope,
+        record: &str,
+        id: Uuid,
+        am: A,
+        changes: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<<A::Entity as EntityTrait>::Model> {
+        let am = am.before_save(db, false).await?;
+        let model = am.clone().try_into_model()?;
+        if !changes.is_empty() {
+            self.entries.push(timeline_entry(
+                scope,
+                record,
+                id,
+                "updated",
+                serde_json::json!({ "changes": changes }),
+            ));
+        }
+        match self.row_of.get(&id) {
+            Some(&i) => self.rows[i] = am,
+            None => {
+                self.row_of.insert(id, self.rows.len());
+                self.rows.push(am);
+            }
+        }
+        Ok(model)
+    }
+
+    /// Writes the rows and the entries (a few statements).
+    pub async fn write<C: ConnectionTrait>(self, db: &C, id: <A::Entity as EntityTrait>::Column) -> Result<()> {
+        save_many(db, self.rows, id).await?;
+        insert_new(db, self.entries).await
+    }
+}
+
 /// Checks each distinct owner of `items` once ([`check_owner`]); an item whose owner fails
 /// gets that error (the check repeated for it, so each item carries its own error).
 pub async fn check_owners<C, T>(
@@ -186,25 +246,25 @@ pub async fn set_tags<C: ConnectionTrait>(
     record_id: Uuid,
     tags: &[String],
 ) -> Result<()> {
-    record_tag::Entity::delete_in(ws)
-        .filter(record_tag::Column::RecordType.eq(record_type))
-        .filter(record_tag::Column::RecordId.eq(record_id))
-        .exec(db)
-        .await?;
+    set_tags_many(db, ws, record_type, vec![(record_id, tags.to_vec())]).await
+}
+
+/// Replaces the tags of many records: one DELETE and one multi-row INSERT.
+pub async fn set_tags_many<C: ConnectionTrait>(
+    db: &C,
+    ws: Uuid,
+    record_type: &str,
+    tags: Vec<(Uuid, Vec<String>)>,
+) -> Result<()> {
     if tags.is_empty() {
         return Ok(());
     }
-    let rows = tags.iter().map(|t| record_tag::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        workspace_id: Set(ws),
-        record_type: Set(record_type.into()),
-        record_id: Set(record_id),
-        tag: Set(t.clone()),
-        created_at: Set(now()),
-        updated_at: Set(now()),
-    });
-    record_tag::Entity::insert_many(rows).exec(db).await?;
-    Ok(())
+    record_tag::Entity::delete_in(ws)
+        .filter(record_tag::Column::RecordType.eq(record_type))
+        .filter(record_tag::Column::RecordId.is_in(tags.iter().map(|(id, _)| *id)))
+        .exec(db)
+        .await?;
+    add_tags_new(db, ws, record_type, &tags).await
 }
 
 /// Tags of records created in this transaction (nothing to replace), in one statement.
