@@ -885,3 +885,86 @@ async fn importing_leads_costs_a_few_statements_per_batch_not_per_row() {
         json!({ "changes": { "source": { "from": "expo", "to": "fair" } } })
     );
 }
+
+/// Companies `from..from + n` with a domain each, `industry` and `tag` in every row.
+fn companies_file(n: usize, from: usize, industry: &str, tag: &str) -> String {
+    let mut s = String::from("name,domain,industry,tags\n");
+    for i in from..from + n {
+        s.push_str(&format!("Company {i},c{i}.example,{industry},{tag}\n"));
+    }
+    s
+}
+
+#[tokio::test]
+async fn importing_companies_costs_a_few_statements_per_batch_not_per_row() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Count").await;
+    let r = import_ok(
+        &app,
+        &t.admin_token,
+        "companies",
+        &[],
+        companies_file(500, 0, "Retail", "old"),
+    )
+    .await;
+    assert_eq!(counts(&r), (500, 0, 0, 0), "{r:#}");
+    // Half the rows update the companies above (industry, one more tag), half create; then a
+    // company without a domain twice (created, then found by name) and a second domain for
+    // an earlier row's company.
+    let mut csv = companies_file(1000, 0, "Telecom", "new");
+    csv.push_str("Plain Ltd,,Retail,\nplain ltd,,Mining,\nCompany 600,c600.example;c600.cn,,\n");
+    let (r, spent) = counted(&app, &t.admin_token, "companies", csv).await;
+    assert_eq!(counts(&r), (501, 502, 0, 0), "{r:#}");
+    eprintln!("1003 company rows (502 updates) cost {spent} statements");
+    assert!(spent <= 60, "1003 company rows cost {spent} statements");
+    let db = &app.cx.db;
+    assert_eq!(entity::company::Entity::find().count(db).await.unwrap(), 1001);
+    assert_eq!(entity::company_domain::Entity::find().count(db).await.unwrap(), 1001);
+    assert_eq!(entries(&app, "company", "created").await, 1001);
+    assert_eq!(entries(&app, "company", "updated").await, 502);
+    let tags = entity::record_tag::Entity::find()
+        .filter(entity::record_tag::Column::RecordType.eq("company"))
+        .count(db)
+        .await
+        .unwrap();
+    assert_eq!(
+        tags,
+        500 * 2 + 500,
+        "old + new on the updated ones, new on the created ones"
+    );
+    let q = app
+        .gql_ok(
+            Some(&t.admin_token),
+            "{ companies(first: 3, filter: { name: { in: [\"Company 7\", \"Company 600\", \"plain ltd\"] } }, orderBy: [{ field: NUMBER, direction: ASC }]) { edges { node { number name domains industry tags timeline(first: 5) { edges { node { kind data } } } } } } }",
+            json!({}),
+        )
+        .await;
+    let got: Vec<Value> = q["companies"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect();
+    assert_eq!(got.len(), 3, "{q:#}");
+    assert_eq!(
+        (&got[0]["number"], &got[0]["industry"], &got[0]["tags"]),
+        (&json!(8), &json!("Telecom"), &json!(["new", "old"])),
+        "{q:#}"
+    );
+    assert_eq!(got[1]["domains"], json!(["c600.example", "c600.cn"]), "{q:#}");
+    assert_eq!(
+        (&got[2]["industry"], &got[2]["number"]),
+        (&json!("Mining"), &json!(1001)),
+        "{q:#}"
+    );
+    let kinds = |c: &Value| -> Vec<String> {
+        c["timeline"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(kinds(&got[0]).len(), 2, "created and updated: {q:#}");
+    assert_eq!(kinds(&got[1]).len(), 2, "created and updated: {q:#}");
+}

@@ -112,6 +112,33 @@ fn parse_company(row: &Row, owners: &HashMap<String, Uuid>) -> Result<CompanyRow
     })
 }
 
+/// What a row does, once matched.
+enum Step {
+    Create(companies::CompanyInput),
+    /// The company, its changes, its new owner.
+    Update(Uuid, companies::CompanyChanges, Option<Uuid>),
+    Done(Result<Outcome, Reject>),
+}
+
+/// The keys a row matches on (its domains, its lowercase name): a row sharing one with a
+/// waiting row must see that row's write first.
+fn keys_of(c: &CompanyRow) -> Vec<String> {
+    let mut keys: Vec<String> = c.domains.iter().map(|d| format!("domain:{d}")).collect();
+    keys.push(format!("name:{}", c.name.to_lowercase()));
+    keys
+}
+
+/// Rows waiting to be written together: (outcome slot, input) and (outcome slot, company,
+/// changes, new owner), and the keys they hold.
+#[derive(Default)]
+struct PendingCompanies {
+    creates: Vec<(usize, companies::CompanyInput)>,
+    updates: Vec<(usize, Uuid, companies::CompanyChanges, Option<Uuid>)>,
+    keys: HashSet<String>,
+    /// The companies the updates change.
+    ids: HashSet<Uuid>,
+}
+
 /// Company-level state shared by the rows of one batch.
 struct CompanyBatch {
     by_domain: HashMap<String, Uuid>,
@@ -174,50 +201,186 @@ impl Importer<'_> {
             editable: states.keys().copied().collect(),
             states,
         };
+        // Creations and updates wait in `pending` and go to the service a run at a time
+        // (`create_many_in`, `update_many_in`, one `reassign` per new owner). A row naming a
+        // domain or name that a waiting row also names first writes what waits, so it sees what
+        // the rows before it did; so does a row whose new owner fails the owner check, which
+        // then takes the single-row path for the service's own answer. Outcomes go in row order.
+        let mut outcomes: Vec<(u64, Option<Result<Outcome, Reject>>)> = Vec::new();
+        let mut pending = PendingCompanies::default();
+        let mut owner_ok: HashMap<Uuid, bool> = HashMap::new();
         for (row, p) in parsed {
-            let outcome = match p {
-                Err(r) => Err(r),
-                Ok(c) => self.company_row(txn, &row, c, &mut b).await?,
+            let c = match p {
+                Err(r) => {
+                    outcomes.push((row.row, Some(Err(r))));
+                    continue;
+                }
+                Ok(c) => c,
             };
-            self.record(row.row, outcome);
+            let keys = keys_of(&c);
+            if keys.iter().any(|k| pending.keys.contains(k)) {
+                self.write_companies(txn, &mut pending, &mut outcomes, &mut b).await?;
+            }
+            let slot = outcomes.len();
+            let mut step = self.company_step(txn, &row, &c, &mut b).await?;
+            if step.0.is_some_and(|id| pending.ids.contains(&id)) {
+                // Matched by another key than the waiting row's: its state must be fresh too.
+                self.write_companies(txn, &mut pending, &mut outcomes, &mut b).await?;
+                step = self.company_step(txn, &row, &c, &mut b).await?;
+            }
+            match step.1 {
+                Step::Done(o) => {
+                    outcomes.push((row.row, Some(o)));
+                    continue;
+                }
+                Step::Create(input) => pending.creates.push((slot, input)),
+                Step::Update(id, ch, owner) if self.owner_ok(txn, &mut owner_ok, owner).await? => {
+                    pending.ids.insert(id);
+                    pending.updates.push((slot, id, ch, owner));
+                }
+                Step::Update(id, ch, owner) => {
+                    self.write_companies(txn, &mut pending, &mut outcomes, &mut b).await?;
+                    let o = self.update_company(txn, id, &c, ch, owner, &mut b).await?;
+                    outcomes.push((row.row, Some(o)));
+                    continue;
+                }
+            }
+            pending.keys.extend(keys);
+            outcomes.push((row.row, None));
+        }
+        self.write_companies(txn, &mut pending, &mut outcomes, &mut b).await?;
+        self.record_all(outcomes);
+        Ok(())
+    }
+
+    /// Writes the waiting creations and updates and fills in their outcomes.
+    async fn write_companies(
+        &self,
+        txn: &DatabaseTransaction,
+        pending: &mut PendingCompanies,
+        outcomes: &mut [(u64, Option<Result<Outcome, Reject>>)],
+        b: &mut CompanyBatch,
+    ) -> Result<()> {
+        let scope = self.scope;
+        let p = std::mem::take(pending);
+        let mut done: Vec<(usize, Result<Outcome, Reject>)> = Vec::new();
+        if !p.creates.is_empty() {
+            let slots: Vec<(usize, Vec<String>)> = p.creates.iter().map(|(s, i)| (*s, i.domains.clone())).collect();
+            let inputs = p.creates.into_iter().map(|(_, i)| i).collect();
+            let results = companies::create_many_in(txn, scope, inputs).await?;
+            for ((slot, domains), result) in slots.into_iter().zip(results) {
+                let outcome = match result {
+                    Ok(m) => {
+                        for d in domains {
+                            b.by_domain.insert(d, m.id);
+                        }
+                        b.by_name.entry(m.name_lower).or_default().push(m.id);
+                        b.editable.insert(m.id);
+                        Ok(Outcome::Created)
+                    }
+                    Err(e) => Err(row_error(e, "domain")?),
+                };
+                done.push((slot, outcome));
+            }
+        }
+        if !p.updates.is_empty() {
+            let items = p.updates.iter().map(|(_, id, ch, _)| (*id, ch.clone())).collect();
+            let results = companies::update_many_in(txn, scope, items).await?;
+            let mut new_owners: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+            for ((slot, id, ch, owner), result) in p.updates.into_iter().zip(results) {
+                let outcome = match result {
+                    Ok(_) => {
+                        b.states.remove(&id);
+                        for d in ch.domains.unwrap_or_default() {
+                            b.by_domain.insert(d, id);
+                        }
+                        if let Some(o) = owner {
+                            new_owners.entry(o).or_default().push(id);
+                        }
+                        Ok(Outcome::Updated)
+                    }
+                    Err(e) => Err(row_error(e, "domain")?),
+                };
+                done.push((slot, outcome));
+            }
+            // The owners passed `check_owner` and the companies are visible: this cannot reject.
+            for (owner, ids) in new_owners {
+                records::reassign(
+                    txn,
+                    scope,
+                    companies::visible(scope, false),
+                    &companies::OWNED,
+                    &ids,
+                    owner,
+                )
+                .await?;
+            }
+        }
+        for (slot, outcome) in done {
+            if let Some(o) = outcomes.get_mut(slot) {
+                o.1 = Some(outcome);
+            }
         }
         Ok(())
     }
 
-    async fn company_row(
-        &mut self,
+    /// What a row does (create a company, update one, or nothing: unchanged or rejected), and
+    /// the company it matched.
+    async fn company_step(
+        &self,
         txn: &DatabaseTransaction,
         row: &Row,
-        c: CompanyRow,
+        c: &CompanyRow,
         b: &mut CompanyBatch,
-    ) -> Result<Result<Outcome, Reject>> {
-        let scope = self.scope;
+    ) -> Result<(Option<Uuid>, Step)> {
+        let found = match self.company_match(c, b) {
+            Err(r) => return Ok((None, Step::Done(Err(r)))),
+            Ok(found) => found,
+        };
+        let step = self.company_step_for(txn, row, c, b, found).await?;
+        Ok((found, step))
+    }
+
+    /// The company a row names by its domains, else by its name (`None`: a new one).
+    fn company_match(&self, c: &CompanyRow, b: &CompanyBatch) -> Result<Option<Uuid>, Reject> {
         let hits: HashSet<Uuid> = c.domains.iter().filter_map(|d| b.by_domain.get(d).copied()).collect();
         if hits.len() > 1 {
-            return Ok(Err(reject(
+            return Err(reject(
                 "domain",
                 "These domains belong to different existing companies; put each company's domains on its own row (or merge the companies first).",
-            )));
+            ));
         }
         let found = match hits.into_iter().next() {
             Some(id) => Some(id),
             None if c.domains.is_empty() => match b.by_name.get(&c.name.to_lowercase()).map(Vec::as_slice) {
                 Some([one]) => Some(*one),
                 Some([_, _, ..]) => {
-                    return Ok(Err(reject(
+                    return Err(reject(
                         "name",
                         format!(
                             "Several companies are named {:?}; add a domain column so each row names one of them.",
                             c.name
                         ),
-                    )));
+                    ));
                 }
                 _ => None,
             },
             None => None,
         };
+        Ok(found)
+    }
+
+    async fn company_step_for(
+        &self,
+        txn: &DatabaseTransaction,
+        row: &Row,
+        c: &CompanyRow,
+        b: &mut CompanyBatch,
+        found: Option<Uuid>,
+    ) -> Result<Step> {
+        let scope = self.scope;
         let Some(id) = found else {
-            let input = companies::CompanyInput {
+            return Ok(Step::Create(companies::CompanyInput {
                 name: c.name.clone(),
                 domains: c.domains.clone(),
                 industry: row.one("industry"),
@@ -229,35 +392,23 @@ impl Importer<'_> {
                 owner_id: c.owner,
                 tags: row.list("tags").to_vec(),
                 allow_duplicate: false,
-            };
-            // `create_in` checks everything before its first write, so no savepoint is needed.
-            return match companies::create_in(txn, scope, input).await {
-                Ok(m) => {
-                    for d in &c.domains {
-                        b.by_domain.insert(d.clone(), m.id);
-                    }
-                    b.by_name.entry(m.name_lower).or_default().push(m.id);
-                    b.editable.insert(m.id);
-                    Ok(Ok(Outcome::Created))
-                }
-                Err(e) => Ok(Err(row_error(e, "domain")?)),
-            };
+            }));
         };
         if !b.editable.contains(&id) {
-            return Ok(Err(reject(
+            return Ok(Step::Done(Err(reject(
                 "domain",
                 "This domain belongs to a company outside your data scope; its owner or their manager can update it.",
-            )));
+            ))));
         }
         if !b.states.contains_key(&id) {
             let fresh = company_states(txn, scope, &[id]).await?;
             b.states.extend(fresh);
         }
         let Some(st) = b.states.get(&id) else {
-            return Ok(Err(reject(
+            return Ok(Step::Done(Err(reject(
                 "domain",
                 "The matching company is no longer visible to you.",
-            )));
+            ))));
         };
         let m = &st.model;
         let ch = companies::CompanyChanges {
@@ -283,8 +434,23 @@ impl Importer<'_> {
             && ch.tags.is_none()
             && owner_change.is_none();
         if nothing {
-            return Ok(Ok(Outcome::Unchanged));
+            return Ok(Step::Done(Ok(Outcome::Unchanged)));
         }
+        Ok(Step::Update(id, ch, owner_change))
+    }
+
+    /// One update and owner change on its own, in a savepoint: for a row whose new owner the
+    /// owner check refuses, so the row gets the same answer as when rows went one at a time.
+    async fn update_company(
+        &self,
+        txn: &DatabaseTransaction,
+        id: Uuid,
+        c: &CompanyRow,
+        ch: companies::CompanyChanges,
+        owner_change: Option<Uuid>,
+        b: &mut CompanyBatch,
+    ) -> Result<Result<Outcome, Reject>> {
+        let scope = self.scope;
         let sp = txn.begin().await?;
         let result = async {
             companies::update_in(&sp, scope, id, ch).await?;

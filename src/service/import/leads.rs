@@ -206,26 +206,6 @@ impl Importer<'_> {
         Ok(())
     }
 
-    /// Whether a row's new owner (if any) passes `check_owner`, checked once per owner.
-    async fn owner_ok(
-        &self,
-        txn: &DatabaseTransaction,
-        known: &mut HashMap<Uuid, bool>,
-        owner: Option<Uuid>,
-    ) -> Result<bool> {
-        let Some(o) = owner else { return Ok(true) };
-        if let Some(ok) = known.get(&o) {
-            return Ok(*ok);
-        }
-        let ok = match records::check_owner(txn, self.scope, o).await {
-            Ok(()) => true,
-            Err(e) if e.is_internal() => return Err(e),
-            Err(_) => false,
-        };
-        known.insert(o, ok);
-        Ok(ok)
-    }
-
     /// Writes the waiting creations and updates and fills in their outcomes.
     async fn write_leads(
         &self,

@@ -33,6 +33,8 @@ mod owners;
 use futures::{Stream, StreamExt};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::Serialize;
+use std::collections::HashMap;
+use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
@@ -298,6 +300,26 @@ impl Importer<'_> {
                 self.record(n, o);
             }
         }
+    }
+
+    /// Whether a row's new owner (if any) passes `check_owner`, checked once per owner.
+    pub(super) async fn owner_ok(
+        &self,
+        txn: &DatabaseTransaction,
+        known: &mut HashMap<Uuid, bool>,
+        owner: Option<Uuid>,
+    ) -> Result<bool> {
+        let Some(o) = owner else { return Ok(true) };
+        if let Some(ok) = known.get(&o) {
+            return Ok(*ok);
+        }
+        let ok = match crate::service::records::check_owner(txn, self.scope, o).await {
+            Ok(()) => true,
+            Err(e) if e.is_internal() => return Err(e),
+            Err(_) => false,
+        };
+        known.insert(o, ok);
+        Ok(ok)
     }
 
     async fn flush(&mut self, txn: &DatabaseTransaction) -> Result<()> {
