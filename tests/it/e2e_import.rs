@@ -968,3 +968,76 @@ async fn importing_companies_costs_a_few_statements_per_batch_not_per_row() {
     assert_eq!(kinds(&got[0]).len(), 2, "created and updated: {q:#}");
     assert_eq!(kinds(&got[1]).len(), 2, "created and updated: {q:#}");
 }
+
+#[tokio::test]
+async fn contacts_with_new_companies_cost_a_few_statements_per_batch_not_per_row() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Count").await;
+    import_ok(&app, &t.admin_token, "contacts", &[], new_contacts(10, 0)).await;
+    // Every row names one of 100 companies that do not exist: 50 by domain, 50 by name.
+    let mut csv = String::from("name,email,company\n");
+    for i in 0..1000 {
+        let company = if i % 2 == 0 {
+            format!("nc{}.example", i % 100)
+        } else {
+            format!("New Co {}", i % 100)
+        };
+        csv.push_str(&format!("Person {i},n{i}@new.example,{company}\n"));
+    }
+    let companies_before = entity::company::Entity::find().count(&app.cx.db).await.unwrap();
+    let (r, spent) = counted(&app, &t.admin_token, "contacts", csv).await;
+    assert_eq!(counts(&r), (1000, 0, 0, 0), "{r:#}");
+    assert_eq!(r["companiesCreated"], 100, "{r:#}");
+    eprintln!("1000 contacts with new companies cost {spent} statements");
+    assert!(spent <= 60, "1000 contacts with new companies cost {spent} statements");
+    let db = &app.cx.db;
+    assert_eq!(
+        entity::company::Entity::find().count(db).await.unwrap(),
+        companies_before + 100
+    );
+    assert_eq!(entries(&app, "company", "created").await, companies_before + 100);
+    assert_eq!(entries(&app, "company", "contact_added").await, 5 + 1000);
+    let linked = entity::contact::Entity::find()
+        .filter(entity::contact::Column::CompanyId.is_not_null())
+        .count(db)
+        .await
+        .unwrap();
+    assert_eq!(linked, 5 + 1000);
+    let p = contact_named(&app, &t, "Person 998").await;
+    assert_eq!(p["company"]["name"], "nc98.example", "{p:#}");
+    let p = contact_named(&app, &t, "Person 999").await;
+    assert_eq!(p["company"]["name"], "New Co 99", "{p:#}");
+}
+
+#[tokio::test]
+async fn a_rejected_contact_leaves_no_new_company_behind() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    let long = "x".repeat(201);
+    let csv = format!(
+        "name,email,company\n{long},a@x.example,Lonely Co\n{long},b@x.example,Shared Co\nGood,c@x.example,Shared Co\nGood Two,d@x.example,shared co\n"
+    );
+    let r = import_ok(&app, &t.admin_token, "contacts", &[], csv).await;
+    assert_eq!(counts(&r), (2, 0, 0, 2), "{r:#}");
+    assert_eq!(r["companiesCreated"], 1, "{r:#}");
+    assert_eq!(r["rejections"][0]["row"], 2);
+    assert_eq!(r["rejections"][1]["row"], 3);
+    assert_eq!(r["rejections"][1]["field"], "name");
+    let q = app
+        .gql_ok(
+            Some(&t.admin_token),
+            "{ companies(first: 5) { edges { node { number name } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        q["companies"]["edges"],
+        json!([{ "node": { "number": 1, "name": "Shared Co" } }]),
+        "{q:#}"
+    );
+    assert_eq!(contact_named(&app, &t, "Good").await["company"]["name"], "Shared Co");
+    assert_eq!(
+        contact_named(&app, &t, "Good Two").await["company"]["name"],
+        "Shared Co"
+    );
+}

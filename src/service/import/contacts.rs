@@ -16,7 +16,7 @@ use crate::domain::email::EmailAddress;
 use crate::domain::phone::Phone;
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
-use crate::service::{contact as contacts, records};
+use crate::service::{company as companies, contact as contacts, records};
 
 /// The ids of the workspace's live (not deleted) contacts, in any data scope, as a subquery.
 fn live_contacts(ws: Uuid) -> sea_orm::sea_query::SelectStatement {
@@ -159,6 +159,37 @@ struct Pending {
     rows: Vec<(usize, Vec<String>)>,
     /// Every address they take, so a later row naming one waits until they exist.
     emails: HashSet<String>,
+    /// Per input: the new company it names (in `companies`), with its row for a replay.
+    with_company: Vec<Option<(usize, Row, ContactRow)>>,
+    /// Companies the inputs name that do not exist yet, in the order rows name them.
+    companies: Vec<NewCompany>,
+}
+
+/// A company to create for waiting rows: the cell's key, the cell, the first row's owner.
+struct NewCompany {
+    domain: Option<String>,
+    name: String,
+    cell: String,
+    owner: Option<Uuid>,
+}
+
+impl Pending {
+    /// The new company a cell names: one already waiting that the cell would find once
+    /// created (as `CompanyRefs::find` would), or a new one.
+    fn company_for(&mut self, cell: &str, owner: Option<Uuid>) -> usize {
+        let (domain, name) = CompanyRefs::key(cell);
+        let same = |c: &NewCompany| (domain.is_some() && c.domain == domain) || c.name == name;
+        if let Some(i) = self.companies.iter().position(same) {
+            return i;
+        }
+        self.companies.push(NewCompany {
+            domain,
+            name,
+            cell: cell.to_string(),
+            owner,
+        });
+        self.companies.len() - 1
+    }
 }
 
 impl Importer<'_> {
@@ -210,32 +241,136 @@ impl Importer<'_> {
                 .iter()
                 .any(|e| by_email.contains_key(&e.canonical) || pending.emails.contains(&e.canonical));
             let company = row.one("company").map(|cell| refs.find(&cell));
-            if !known && company != Some(None) {
+            if !known {
                 let mut input = new_contact(&row, &c);
                 input.company_id = company.flatten();
+                let new_company = match (row.one("company"), company) {
+                    (Some(cell), Some(None)) => Some(pending.company_for(&cell, c.owner)),
+                    _ => None,
+                };
                 pending.emails.extend(c.emails.iter().map(|e| e.canonical.clone()));
                 pending
                     .rows
-                    .push((outcomes.len(), c.emails.into_iter().map(|e| e.canonical).collect()));
+                    .push((outcomes.len(), c.emails.iter().map(|e| e.canonical.clone()).collect()));
                 pending.inputs.push(input);
+                pending.with_company.push(new_company.map(|i| (i, row, c)));
                 outcomes.push((n, None));
                 continue;
             }
-            self.create_pending(txn, &mut pending, &mut outcomes, &mut by_email, &mut editable)
-                .await?;
+            self.create_pending(
+                txn,
+                &mut pending,
+                &mut outcomes,
+                &mut by_email,
+                &mut states,
+                &mut editable,
+                &mut refs,
+            )
+            .await?;
             let outcome = self
                 .contact_row(txn, &row, c, &mut by_email, &mut states, &mut editable, &mut refs)
                 .await?;
             outcomes.push((n, Some(outcome)));
         }
-        self.create_pending(txn, &mut pending, &mut outcomes, &mut by_email, &mut editable)
-            .await?;
+        self.create_pending(
+            txn,
+            &mut pending,
+            &mut outcomes,
+            &mut by_email,
+            &mut states,
+            &mut editable,
+            &mut refs,
+        )
+        .await?;
         self.record_all(outcomes);
         Ok(())
     }
 
-    /// Creates the waiting contacts in one service call and fills in their outcomes.
+    /// Creates the waiting contacts, and the companies they name that do not exist yet, a few
+    /// service calls for all, and fills in their outcomes. When a row with a new company is
+    /// rejected, that company must not exist (or must belong to the next row naming it), so the
+    /// waiting rows are undone and replayed as before batching: runs of plain creations, each
+    /// row with a new company on its own.
+    #[allow(clippy::too_many_arguments)]
     async fn create_pending(
+        &mut self,
+        txn: &DatabaseTransaction,
+        pending: &mut Pending,
+        outcomes: &mut [(u64, Option<Result<Outcome, Reject>>)],
+        by_email: &mut HashMap<String, Uuid>,
+        states: &mut HashMap<Uuid, ContactState>,
+        editable: &mut HashSet<Uuid>,
+        refs: &mut CompanyRefs,
+    ) -> Result<()> {
+        if pending.companies.is_empty() {
+            return self.create_plain(txn, pending, outcomes, by_email, editable).await;
+        }
+        let scope = self.scope;
+        let p = std::mem::take(pending);
+        let sp = txn.begin().await?;
+        let inputs = p
+            .companies
+            .iter()
+            .map(|c| companies::CompanyInput {
+                name: c.cell.clone(),
+                domains: c.domain.iter().cloned().collect(),
+                owner_id: c.owner,
+                // A domain held by a company the caller cannot see stays with that company.
+                allow_duplicate: true,
+                ..Default::default()
+            })
+            .collect();
+        let made: Option<Vec<Uuid>> = companies::create_many_in(&sp, scope, inputs)
+            .await?
+            .into_iter()
+            .map(|r| r.ok().map(|m| m.id))
+            .collect();
+        if let Some(ids) = made {
+            let mut inputs = p.inputs.clone();
+            for (input, with) in inputs.iter_mut().zip(&p.with_company) {
+                if let Some((i, _, _)) = with {
+                    input.company_id = ids.get(*i).copied();
+                }
+            }
+            let results = contacts::create_many_in(&sp, scope, inputs).await?;
+            if results
+                .iter()
+                .zip(&p.with_company)
+                .all(|(r, w)| w.is_none() || r.is_ok())
+            {
+                sp.commit().await?;
+                for (c, id) in p.companies.into_iter().zip(&ids) {
+                    refs.by_name.insert(c.name, *id);
+                    if let Some(d) = c.domain {
+                        refs.by_domain.insert(d, *id);
+                    }
+                }
+                self.report.companies_created += ids.len() as u64;
+                return fill_created(p.rows, results, outcomes, by_email, editable);
+            }
+        }
+        sp.rollback().await?;
+        let mut run = Pending::default();
+        for (((slot, emails), input), with) in p.rows.into_iter().zip(p.inputs).zip(p.with_company) {
+            match with {
+                None => {
+                    run.rows.push((slot, emails));
+                    run.inputs.push(input);
+                }
+                Some((_, row, c)) => {
+                    self.create_plain(txn, &mut run, outcomes, by_email, editable).await?;
+                    let o = self.contact_row(txn, &row, c, by_email, states, editable, refs).await?;
+                    if let Some(out) = outcomes.get_mut(slot) {
+                        out.1 = Some(o);
+                    }
+                }
+            }
+        }
+        self.create_plain(txn, &mut run, outcomes, by_email, editable).await
+    }
+
+    /// Creates waiting contacts that name no new company in one service call.
+    async fn create_plain(
         &self,
         txn: &DatabaseTransaction,
         pending: &mut Pending,
@@ -248,22 +383,7 @@ impl Importer<'_> {
         }
         let p = std::mem::take(pending);
         let results = contacts::create_many_in(txn, self.scope, p.inputs).await?;
-        for ((slot, emails), result) in p.rows.into_iter().zip(results) {
-            let outcome = match result {
-                Ok(m) => {
-                    for e in emails {
-                        by_email.insert(e, m.id);
-                    }
-                    editable.insert(m.id);
-                    Ok(Outcome::Created)
-                }
-                Err(e) => Err(row_error(e, "email")?),
-            };
-            if let Some(o) = outcomes.get_mut(slot) {
-                o.1 = Some(outcome);
-            }
-        }
-        Ok(())
+        fill_created(p.rows, results, outcomes, by_email, editable)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -443,4 +563,30 @@ impl Importer<'_> {
             }
         }
     }
+}
+
+/// Fills in the outcomes of created contacts and notes their addresses.
+fn fill_created(
+    rows: Vec<(usize, Vec<String>)>,
+    results: Vec<Result<contact::Model>>,
+    outcomes: &mut [(u64, Option<Result<Outcome, Reject>>)],
+    by_email: &mut HashMap<String, Uuid>,
+    editable: &mut HashSet<Uuid>,
+) -> Result<()> {
+    for ((slot, emails), result) in rows.into_iter().zip(results) {
+        let outcome = match result {
+            Ok(m) => {
+                for e in emails {
+                    by_email.insert(e, m.id);
+                }
+                editable.insert(m.id);
+                Ok(Outcome::Created)
+            }
+            Err(e) => Err(row_error(e, "email")?),
+        };
+        if let Some(o) = outcomes.get_mut(slot) {
+            o.1 = Some(outcome);
+        }
+    }
+    Ok(())
 }
