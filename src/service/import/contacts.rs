@@ -165,6 +165,17 @@ struct Pending {
     companies: Vec<NewCompany>,
 }
 
+/// A batch's look-ups, kept current as its rows are written.
+struct Lookups {
+    /// Address → the live contact that has it (in any data scope).
+    by_email: HashMap<String, Uuid>,
+    /// Visible contacts as they are (re-read after a change).
+    states: HashMap<Uuid, ContactState>,
+    /// Contacts the caller may change.
+    editable: HashSet<Uuid>,
+    refs: CompanyRefs,
+}
+
 /// A company to create for waiting rows: the cell's key, the cell, the first row's owner.
 struct NewCompany {
     domain: Option<String>,
@@ -216,10 +227,16 @@ impl Importer<'_> {
             }
         }
         let matched: Vec<Uuid> = by_email.values().copied().collect::<HashSet<_>>().into_iter().collect();
-        let mut states = contact_states(txn, scope, &matched).await?;
-        let mut editable: HashSet<Uuid> = states.keys().copied().collect();
+        let states = contact_states(txn, scope, &matched).await?;
+        let editable: HashSet<Uuid> = states.keys().copied().collect();
         let company_cells: Vec<String> = rows.iter().filter_map(|r| r.one("company")).collect();
-        let mut refs = CompanyRefs::load(txn, scope, &company_cells).await?;
+        let refs = CompanyRefs::load(txn, scope, &company_cells).await?;
+        let mut lk = Lookups {
+            by_email,
+            states,
+            editable,
+            refs,
+        };
 
         // Plain creations (no address that a contact already has, no company still to create)
         // wait in `pending` and go to the service together, one `create_many_in` per run of
@@ -239,8 +256,8 @@ impl Importer<'_> {
             let known = c
                 .emails
                 .iter()
-                .any(|e| by_email.contains_key(&e.canonical) || pending.emails.contains(&e.canonical));
-            let company = row.one("company").map(|cell| refs.find(&cell));
+                .any(|e| lk.by_email.contains_key(&e.canonical) || pending.emails.contains(&e.canonical));
+            let company = row.one("company").map(|cell| lk.refs.find(&cell));
             if !known {
                 let mut input = new_contact(&row, &c);
                 input.company_id = company.flatten();
@@ -257,31 +274,11 @@ impl Importer<'_> {
                 outcomes.push((n, None));
                 continue;
             }
-            self.create_pending(
-                txn,
-                &mut pending,
-                &mut outcomes,
-                &mut by_email,
-                &mut states,
-                &mut editable,
-                &mut refs,
-            )
-            .await?;
-            let outcome = self
-                .contact_row(txn, &row, c, &mut by_email, &mut states, &mut editable, &mut refs)
-                .await?;
+            self.create_pending(txn, &mut pending, &mut outcomes, &mut lk).await?;
+            let outcome = self.contact_row(txn, &row, c, &mut lk).await?;
             outcomes.push((n, Some(outcome)));
         }
-        self.create_pending(
-            txn,
-            &mut pending,
-            &mut outcomes,
-            &mut by_email,
-            &mut states,
-            &mut editable,
-            &mut refs,
-        )
-        .await?;
+        self.create_pending(txn, &mut pending, &mut outcomes, &mut lk).await?;
         self.record_all(outcomes);
         Ok(())
     }
@@ -291,19 +288,17 @@ impl Importer<'_> {
     /// rejected, that company must not exist (or must belong to the next row naming it), so the
     /// waiting rows are undone and replayed as before batching: runs of plain creations, each
     /// row with a new company on its own.
-    #[allow(clippy::too_many_arguments)]
     async fn create_pending(
         &mut self,
         txn: &DatabaseTransaction,
         pending: &mut Pending,
         outcomes: &mut [(u64, Option<Result<Outcome, Reject>>)],
-        by_email: &mut HashMap<String, Uuid>,
-        states: &mut HashMap<Uuid, ContactState>,
-        editable: &mut HashSet<Uuid>,
-        refs: &mut CompanyRefs,
+        lk: &mut Lookups,
     ) -> Result<()> {
         if pending.companies.is_empty() {
-            return self.create_plain(txn, pending, outcomes, by_email, editable).await;
+            return self
+                .create_plain(txn, pending, outcomes, &mut lk.by_email, &mut lk.editable)
+                .await;
         }
         let scope = self.scope;
         let p = std::mem::take(pending);
@@ -340,13 +335,13 @@ impl Importer<'_> {
             {
                 sp.commit().await?;
                 for (c, id) in p.companies.into_iter().zip(&ids) {
-                    refs.by_name.insert(c.name, *id);
+                    lk.refs.by_name.insert(c.name, *id);
                     if let Some(d) = c.domain {
-                        refs.by_domain.insert(d, *id);
+                        lk.refs.by_domain.insert(d, *id);
                     }
                 }
                 self.report.companies_created += ids.len() as u64;
-                return fill_created(p.rows, results, outcomes, by_email, editable);
+                return fill_created(p.rows, results, outcomes, &mut lk.by_email, &mut lk.editable);
             }
         }
         sp.rollback().await?;
@@ -358,15 +353,17 @@ impl Importer<'_> {
                     run.inputs.push(input);
                 }
                 Some((_, row, c)) => {
-                    self.create_plain(txn, &mut run, outcomes, by_email, editable).await?;
-                    let o = self.contact_row(txn, &row, c, by_email, states, editable, refs).await?;
+                    self.create_plain(txn, &mut run, outcomes, &mut lk.by_email, &mut lk.editable)
+                        .await?;
+                    let o = self.contact_row(txn, &row, c, lk).await?;
                     if let Some(out) = outcomes.get_mut(slot) {
                         out.1 = Some(o);
                     }
                 }
             }
         }
-        self.create_plain(txn, &mut run, outcomes, by_email, editable).await
+        self.create_plain(txn, &mut run, outcomes, &mut lk.by_email, &mut lk.editable)
+            .await
     }
 
     /// Creates waiting contacts that name no new company in one service call.
@@ -386,17 +383,19 @@ impl Importer<'_> {
         fill_created(p.rows, results, outcomes, by_email, editable)
     }
 
-    #[allow(clippy::too_many_arguments)]
     async fn contact_row(
         &mut self,
         txn: &DatabaseTransaction,
         row: &Row,
         c: ContactRow,
-        by_email: &mut HashMap<String, Uuid>,
-        states: &mut HashMap<Uuid, ContactState>,
-        editable: &mut HashSet<Uuid>,
-        refs: &mut CompanyRefs,
+        lk: &mut Lookups,
     ) -> Result<Result<Outcome, Reject>> {
+        let Lookups {
+            by_email,
+            states,
+            editable,
+            refs,
+        } = lk;
         let scope = self.scope;
         let hits: Vec<(Uuid, &EmailAddress)> = c
             .emails
