@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 use entity::{company, contact, contact_email, contact_phone, note_share, record_tag};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, Select, Set, TransactionTrait, TryIntoModel,
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, QueryFilter, QueryOrder, Select,
+    Set, TransactionTrait, TryIntoModel,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -19,13 +19,13 @@ use crate::domain::phone::Phone;
 use crate::domain::text;
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
+use crate::service::Context;
 use crate::service::company::{self as companies, CompanyFilter};
 use crate::service::filter::{self, IdOp, IntOp, StrOp, TimeOp};
 use crate::service::pagination::{
     OrderPart, Page, PageArgs, Parents, SortKey, SortValue, first_pages, paginate, total, totals_by,
 };
-use crate::service::records::{self, change, check_owner, owner_visible, parse_tags, set_tags, timeline};
-use crate::service::{Context, now};
+use crate::service::records::{self, change, check_owner, owner_visible, parse_tags, timeline};
 
 pub const RECORD: &str = "contact";
 
@@ -180,53 +180,58 @@ fn live_ids(ws: Uuid) -> sea_orm::sea_query::SelectStatement {
         .to_owned()
 }
 
-async fn set_emails<C: ConnectionTrait>(
+/// Replaces the addresses of many contacts: one DELETE and one multi-row INSERT.
+async fn set_emails_many<C: ConnectionTrait>(
     db: &C,
     ws: Uuid,
-    contact_id: Uuid,
-    emails: &[(EmailAddress, bool)],
+    emails: Vec<(Uuid, Vec<(EmailAddress, bool)>)>,
 ) -> Result<()> {
-    contact_email::Entity::delete_in(ws)
-        .filter(contact_email::Column::ContactId.eq(contact_id))
-        .exec(db)
-        .await?;
     if emails.is_empty() {
         return Ok(());
     }
-    let rows = emails.iter().map(|(e, p)| contact_email::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        workspace_id: Set(ws),
-        contact_id: Set(contact_id),
-        email: Set(e.display.clone()),
-        email_canonical: Set(e.canonical.clone()),
-        is_primary: Set(*p),
-        created_at: Set(now()),
-        updated_at: Set(now()),
-    });
-    contact_email::Entity::insert_many(rows).exec(db).await?;
-    Ok(())
-}
-
-async fn set_phones<C: ConnectionTrait>(db: &C, ws: Uuid, contact_id: Uuid, phones: &[(Phone, bool)]) -> Result<()> {
-    contact_phone::Entity::delete_in(ws)
-        .filter(contact_phone::Column::ContactId.eq(contact_id))
+    contact_email::Entity::delete_in(ws)
+        .filter(contact_email::Column::ContactId.is_in(emails.iter().map(|(id, _)| *id)))
         .exec(db)
         .await?;
+    let rows = emails
+        .into_iter()
+        .flat_map(|(id, es)| es.into_iter().map(move |e| (id, e)))
+        .map(|(contact_id, (e, p))| contact_email::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            workspace_id: Set(ws),
+            contact_id: Set(contact_id),
+            email: Set(e.display),
+            email_canonical: Set(e.canonical),
+            is_primary: Set(p),
+            ..Default::default()
+        })
+        .collect();
+    records::insert_new(db, rows).await
+}
+
+/// Replaces the phones of many contacts: one DELETE and one multi-row INSERT.
+async fn set_phones_many<C: ConnectionTrait>(db: &C, ws: Uuid, phones: Vec<(Uuid, Vec<(Phone, bool)>)>) -> Result<()> {
     if phones.is_empty() {
         return Ok(());
     }
-    let rows = phones.iter().map(|(p, primary)| contact_phone::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        workspace_id: Set(ws),
-        contact_id: Set(contact_id),
-        phone: Set(p.display.clone()),
-        phone_digits: Set(p.digits.clone()),
-        is_primary: Set(*primary),
-        created_at: Set(now()),
-        updated_at: Set(now()),
-    });
-    contact_phone::Entity::insert_many(rows).exec(db).await?;
-    Ok(())
+    contact_phone::Entity::delete_in(ws)
+        .filter(contact_phone::Column::ContactId.is_in(phones.iter().map(|(id, _)| *id)))
+        .exec(db)
+        .await?;
+    let rows = phones
+        .into_iter()
+        .flat_map(|(id, ps)| ps.into_iter().map(move |p| (id, p)))
+        .map(|(contact_id, (p, primary))| contact_phone::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            workspace_id: Set(ws),
+            contact_id: Set(contact_id),
+            phone: Set(p.display),
+            phone_digits: Set(p.digits),
+            is_primary: Set(primary),
+            ..Default::default()
+        })
+        .collect();
+    records::insert_new(db, rows).await
 }
 
 /// Contacts the caller may see.
@@ -542,14 +547,46 @@ pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: ContactChan
     Ok(row)
 }
 
-/// The same, inside the caller's transaction (the import runs many in one).
+/// The same, inside the caller's transaction.
 pub async fn update_in<C: ConnectionTrait>(
     db: &C,
     scope: &TenantScope,
     id: Uuid,
     ch: ContactChanges,
 ) -> Result<contact::Model> {
-    let before = get_visible(db, scope, id, "id").await?;
+    update_many_in(db, scope, vec![(id, ch)])
+        .await?
+        .pop()
+        .unwrap_or_else(|| Err(Error::Internal("no result for one contact".into())))
+}
+
+/// What a batch of changes needs to know beyond the contacts: address → (holder, display),
+/// the holders' current addresses, and the visible companies the changes name.
+struct UpdateLookups {
+    holders: HashMap<String, (Uuid, String)>,
+    held: HashMap<Uuid, Vec<String>>,
+    companies: HashSet<Uuid>,
+}
+
+/// A contact's changes checked against it as it is: the row, the timeline's changes, and its
+/// new addresses, phones and tags when they change.
+struct PlannedUpdate {
+    am: contact::ActiveModel,
+    changes: serde_json::Map<String, serde_json::Value>,
+    emails: Option<Vec<(EmailAddress, bool)>>,
+    phones: Option<Vec<(Phone, bool)>>,
+    tags: Option<Vec<String>>,
+}
+
+async fn plan_update<C: ConnectionTrait>(
+    db: &C,
+    scope: &TenantScope,
+    current: &HashMap<Uuid, contact::Model>,
+    lk: &UpdateLookups,
+    id: Uuid,
+    ch: &ContactChanges,
+) -> Result<PlannedUpdate> {
+    let before = current.get(&id).ok_or_else(|| Error::not_found("contact"))?;
     let mut am: contact::ActiveModel = before.clone().into();
     let mut changes = serde_json::Map::new();
     if let Some(n) = &ch.name {
@@ -570,7 +607,7 @@ pub async fn update_in<C: ConnectionTrait>(
     if let Some(c) = ch.company_id
         && c != before.company_id
     {
-        if let Some(c) = c {
+        if let Some(c) = c.filter(|c| !lk.companies.contains(c)) {
             companies::get_visible(db, scope, c, "companyId").await?;
         }
         changes.insert("companyId".into(), change(&before.company_id, &c));
@@ -603,7 +640,7 @@ pub async fn update_in<C: ConnectionTrait>(
         }
     }
     if let Some(n) = &ch.private_notes {
-        if !may_read_private(db, scope, &before).await? {
+        if !may_read_private(db, scope, before).await? {
             return Err(Error::Forbidden(
                 "Only the contact's owner and those they share private notes with can change them.".into(),
             ));
@@ -616,33 +653,149 @@ pub async fn update_in<C: ConnectionTrait>(
             am.private_notes = Set(n);
         }
     }
-    if let Some(e) = &ch.emails {
-        let emails = parse_emails(e)?;
-        check_emails(db, scope.workspace_id, &emails, Some(id)).await?;
-        set_emails(db, scope.workspace_id, id, &emails).await?;
+    let emails = ch.emails.as_deref().map(parse_emails).transpose()?;
+    if let Some(emails) = &emails {
+        let taken = emails
+            .iter()
+            .find_map(|(e, _)| lk.holders.get(&e.canonical).filter(|(h, _)| *h != id));
+        if let Some((holder, display)) = taken {
+            return Err(match current.get(holder) {
+                Some(c) => duplicate_email(display, &format!("{} (#{})", c.name, c.number)),
+                None => {
+                    let who = contact::Entity::find_by_id_in(scope.workspace_id, *holder)
+                        .one(db)
+                        .await?;
+                    duplicate_email(
+                        display,
+                        &who.map(|c| format!("{} (#{})", c.name, c.number)).unwrap_or_default(),
+                    )
+                }
+            });
+        }
         changes.insert(
             "emails".into(),
             json!({ "to": emails.iter().map(|(e, _)| e.display.clone()).collect::<Vec<_>>() }),
         );
     }
-    if let Some(p) = &ch.phones {
-        let phones = parse_phones(p)?;
-        set_phones(db, scope.workspace_id, id, &phones).await?;
+    let phones = ch.phones.as_deref().map(parse_phones).transpose()?;
+    if let Some(phones) = &phones {
         changes.insert(
             "phones".into(),
             json!({ "to": phones.iter().map(|(p, _)| p.display.clone()).collect::<Vec<_>>() }),
         );
     }
-    if let Some(t) = &ch.tags {
-        let tags = parse_tags("tags", t)?;
-        set_tags(db, scope.workspace_id, RECORD, id, &tags).await?;
+    let tags = ch.tags.as_deref().map(|t| parse_tags("tags", t)).transpose()?;
+    if let Some(tags) = &tags {
         changes.insert("tags".into(), json!({ "to": tags }));
     }
-    let row = am.update(db).await?;
-    if !changes.is_empty() {
-        timeline(db, scope, RECORD, id, "updated", json!({ "changes": changes })).await?;
+    Ok(PlannedUpdate {
+        am,
+        changes,
+        emails,
+        phones,
+        tags,
+    })
+}
+
+/// Changes many contacts in the caller's transaction, each as [`update_in`] would, in a
+/// number of statements that does not grow with the count (the CSV import's batches). One
+/// result per item, in order; a rejected item writes nothing. Items are checked as if applied
+/// one after the other (an address an earlier item gives its contact is taken for a later
+/// one); an id named twice sees its earlier change.
+pub async fn update_many_in<C: ConnectionTrait>(
+    db: &C,
+    scope: &TenantScope,
+    items: Vec<(Uuid, ContactChanges)>,
+) -> Result<Vec<Result<contact::Model>>> {
+    let ws = scope.workspace_id;
+    let ids: HashSet<Uuid> = items.iter().map(|(id, _)| *id).collect();
+    let mut current: HashMap<Uuid, contact::Model> = visible(scope, false)
+        .filter(contact::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    let mut lk = UpdateLookups {
+        holders: HashMap::new(),
+        held: HashMap::new(),
+        companies: HashSet::new(),
+    };
+    let wanted: HashSet<String> = items
+        .iter()
+        .filter_map(|(_, ch)| ch.emails.as_ref())
+        .flatten()
+        .filter_map(|(e, _)| EmailAddress::parse("emails", e).ok())
+        .map(|e| e.canonical)
+        .collect();
+    if !wanted.is_empty() {
+        for e in contact_email::Entity::find_in(ws)
+            .filter(
+                Condition::any()
+                    .add(contact_email::Column::EmailCanonical.is_in(wanted))
+                    .add(contact_email::Column::ContactId.is_in(ids.iter().copied())),
+            )
+            .filter(contact_email::Column::ContactId.in_subquery(live_ids(ws)))
+            .all(db)
+            .await?
+        {
+            if ids.contains(&e.contact_id) {
+                lk.held.entry(e.contact_id).or_default().push(e.email_canonical.clone());
+            }
+            lk.holders.insert(e.email_canonical, (e.contact_id, e.email));
+        }
     }
-    Ok(row)
+    let company_ids: HashSet<Uuid> = items.iter().filter_map(|(_, ch)| ch.company_id.flatten()).collect();
+    if !company_ids.is_empty() {
+        lk.companies = companies::visible(scope, false)
+            .filter(company::Column::Id.is_in(company_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+    }
+    let mut out = Vec::with_capacity(items.len());
+    let (mut email_sets, mut phone_sets, mut tag_sets) = (Vec::new(), Vec::new(), Vec::new());
+    let mut updates = records::Updates::default();
+    for (id, ch) in items {
+        let p = match plan_update(db, scope, &current, &lk, id, &ch).await {
+            Err(e) if e.is_internal() => return Err(e),
+            Err(e) => {
+                out.push(Err(e));
+                continue;
+            }
+            Ok(p) => p,
+        };
+        if let Some(emails) = p.emails {
+            for old in lk.held.remove(&id).unwrap_or_default() {
+                lk.holders.remove(&old);
+            }
+            for (e, _) in &emails {
+                lk.holders.insert(e.canonical.clone(), (id, e.display.clone()));
+            }
+            lk.held
+                .insert(id, emails.iter().map(|(e, _)| e.canonical.clone()).collect());
+            email_sets.retain(|(c, _)| *c != id);
+            email_sets.push((id, emails));
+        }
+        if let Some(phones) = p.phones {
+            phone_sets.retain(|(c, _)| *c != id);
+            phone_sets.push((id, phones));
+        }
+        if let Some(t) = p.tags {
+            tag_sets.retain(|(c, _)| *c != id);
+            tag_sets.push((id, t));
+        }
+        let model = updates.push(db, scope, RECORD, id, p.am, p.changes).await?;
+        current.insert(id, model.clone());
+        out.push(Ok(model));
+    }
+    set_emails_many(db, ws, email_sets).await?;
+    set_phones_many(db, ws, phone_sets).await?;
+    records::set_tags_many(db, ws, RECORD, tag_sets).await?;
+    updates.write(db, contact::Column::Id).await?;
+    Ok(out)
 }
 
 pub async fn set_deleted(cx: &Context, scope: &TenantScope, id: Uuid, deleted: bool) -> Result<contact::Model> {

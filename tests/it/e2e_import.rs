@@ -1041,3 +1041,116 @@ async fn a_rejected_contact_leaves_no_new_company_behind() {
         "Shared Co"
     );
 }
+
+#[tokio::test]
+async fn updating_contacts_costs_a_few_statements_per_batch_not_per_row() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Count").await;
+    import_ok(&app, &t.admin_token, "contacts", &[], new_contacts(1000, 0)).await;
+    // Every contact above gets a title, a second address and one more tag; every tenth row
+    // changes nothing.
+    let mut csv = String::from("name,email,title,tags\n");
+    for i in 0..1000 {
+        if i % 10 == 0 {
+            csv.push_str(&format!("Person {i},p{i}@count.example,,imported\n"));
+        } else {
+            csv.push_str(&format!(
+                "Person {i},p{i}@count.example;second{i}@count.example,Buyer,vip\n"
+            ));
+        }
+    }
+    let (r, spent) = counted(&app, &t.admin_token, "contacts", csv).await;
+    assert_eq!(counts(&r), (0, 900, 100, 0), "{r:#}");
+    eprintln!("1000 contact update rows (900 updates) cost {spent} statements");
+    assert!(spent <= 60, "1000 contact update rows cost {spent} statements");
+    let db = &app.cx.db;
+    assert_eq!(entity::contact_email::Entity::find().count(db).await.unwrap(), 1900);
+    assert_eq!(entries(&app, "contact", "updated").await, 900);
+    let tags = entity::record_tag::Entity::find()
+        .filter(entity::record_tag::Column::RecordType.eq("contact"))
+        .count(db)
+        .await
+        .unwrap();
+    assert_eq!(tags, 1000 + 900);
+    let p = contact_named(&app, &t, "Person 7").await;
+    assert_eq!(p["title"], "Buyer");
+    assert_eq!(p["tags"], json!(["imported", "vip"]));
+    assert_eq!(
+        p["emails"],
+        json!([
+            { "email": "p7@count.example", "primary": true },
+            { "email": "second7@count.example", "primary": false }
+        ])
+    );
+}
+
+#[tokio::test]
+async fn batched_rows_see_earlier_rows_and_give_contacts_and_leads_new_owners() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    let rep = invite_and_accept_in(&app, &t, "REP", None).await;
+    import_ok(
+        &app,
+        &t.admin_token,
+        "contacts",
+        &[],
+        "name,email\nOld One,old1@x.example\nOld Two,old2@x.example\n",
+    )
+    .await;
+    // Row 2 creates a contact and a company; row 3 updates an existing contact naming the same
+    // new company (one company); row 4 updates the contact row 2 created; row 5 gives an
+    // existing contact to the rep; row 6 names an owner who does not exist.
+    let csv = format!(
+        "name,email,company,title,owner\n\
+         New,new@x.example,Acme Widgets,,\n\
+         Old One,old1@x.example,acme widgets,,\n\
+         New,new@x.example;new2@x.example,,Boss,\n\
+         Old Two,old2@x.example,,,{}\n\
+         Nobody,old1@x.example,,,ghost@x.example\n",
+        rep.email
+    );
+    let r = import_ok(&app, &t.admin_token, "contacts", &[], csv).await;
+    assert_eq!(counts(&r), (1, 3, 0, 1), "{r:#}");
+    assert_eq!(r["companiesCreated"], 1, "{r:#}");
+    assert_eq!(
+        (&r["rejections"][0]["row"], &r["rejections"][0]["field"]),
+        (&json!(6), &json!("owner"))
+    );
+    let new = contact_named(&app, &t, "New").await;
+    assert_eq!(new["title"], "Boss");
+    assert_eq!(new["emails"].as_array().unwrap().len(), 2, "{new:#}");
+    assert_eq!(new["company"]["name"], "Acme Widgets");
+    assert_eq!(
+        contact_named(&app, &t, "Old One").await["company"]["name"],
+        "Acme Widgets"
+    );
+    assert_eq!(
+        contact_named(&app, &t, "Old Two").await["owner"]["email"],
+        json!(rep.email)
+    );
+    assert_eq!(entity::company::Entity::find().count(&app.cx.db).await.unwrap(), 1);
+    assert_eq!(entries(&app, "contact", "owner_changed").await, 1);
+
+    import_ok(&app, &t.admin_token, "leads", &[], "name,email\nL,l@x.example\n").await;
+    let csv = format!(
+        "name,email,owner,source\nL,l@x.example,{},fair\nM,m@x.example,,\nM,m@x.example,,web\n",
+        rep.email
+    );
+    let r = import_ok(&app, &t.admin_token, "leads", &[], csv).await;
+    assert_eq!(counts(&r), (1, 2, 0, 0), "{r:#}");
+    let l = entity::lead::Entity::find()
+        .filter(entity::lead::Column::EmailCanonical.eq("l@x.example"))
+        .one(&app.cx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let rep_user = entity::user::Entity::find()
+        .filter(entity::user::Column::EmailCanonical.eq(rep.email.to_lowercase()))
+        .one(&app.cx.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((l.owner_id, l.source.as_deref()), (Some(rep_user.id), Some("fair")));
+    assert_eq!(entries(&app, "lead", "owner_changed").await, 1);
+    assert_eq!(entries(&app, "lead", "updated").await, 2);
+}

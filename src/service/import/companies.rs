@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::columns::Row;
 use super::owners::{owner_of, owners_by_email};
-use super::{Importer, Outcome, Reject, added, differs, reject, row_error};
+use super::{Importer, Outcome, Reject, Slot, added, differs, reject, row_error};
 use crate::domain::domain_name;
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
@@ -206,7 +206,7 @@ impl Importer<'_> {
         // domain or name that a waiting row also names first writes what waits, so it sees what
         // the rows before it did; so does a row whose new owner fails the owner check, which
         // then takes the single-row path for the service's own answer. Outcomes go in row order.
-        let mut outcomes: Vec<(u64, Option<Result<Outcome, Reject>>)> = Vec::new();
+        let mut outcomes: Vec<Slot> = Vec::new();
         let mut pending = PendingCompanies::default();
         let mut owner_ok: HashMap<Uuid, bool> = HashMap::new();
         for (row, p) in parsed {
@@ -258,7 +258,7 @@ impl Importer<'_> {
         &self,
         txn: &DatabaseTransaction,
         pending: &mut PendingCompanies,
-        outcomes: &mut [(u64, Option<Result<Outcome, Reject>>)],
+        outcomes: &mut [Slot],
         b: &mut CompanyBatch,
     ) -> Result<()> {
         let scope = self.scope;

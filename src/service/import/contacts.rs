@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::columns::Row;
 use super::company_refs::{CompanyRefs, company_for};
 use super::owners::{owner_of, owners_by_email};
-use super::{Importer, Outcome, Reject, added, differs, reject, row_error};
+use super::{Importer, Outcome, Reject, Slot, added, differs, reject, row_error};
 use crate::domain::email::EmailAddress;
 use crate::domain::phone::Phone;
 use crate::error::{Error, Result};
@@ -101,6 +101,7 @@ async fn contact_states(
     Ok(out)
 }
 
+#[derive(Clone)]
 struct ContactRow {
     name: String,
     emails: Vec<EmailAddress>,
@@ -163,6 +164,9 @@ struct Pending {
     with_company: Vec<Option<(usize, Row, ContactRow)>>,
     /// Companies the inputs name that do not exist yet, in the order rows name them.
     companies: Vec<NewCompany>,
+    updates: Vec<WaitingUpdate>,
+    /// The contacts the updates change.
+    ids: HashSet<Uuid>,
 }
 
 /// A batch's look-ups, kept current as its rows are written.
@@ -174,7 +178,13 @@ struct Lookups {
     /// Contacts the caller may change.
     editable: HashSet<Uuid>,
     refs: CompanyRefs,
+    /// New owners and whether they pass `check_owner`.
+    owners_ok: HashMap<Uuid, bool>,
 }
+
+/// An update waiting to be written: (outcome slot, contact, changes, new owner, the row's
+/// canonical addresses).
+type WaitingUpdate = (usize, Uuid, contacts::ContactChanges, Option<Uuid>, Vec<String>);
 
 /// A company to create for waiting rows: the cell's key, the cell, the first row's owner.
 struct NewCompany {
@@ -236,13 +246,14 @@ impl Importer<'_> {
             states,
             editable,
             refs,
+            owners_ok: HashMap::new(),
         };
 
         // Plain creations (no address that a contact already has, no company still to create)
         // wait in `pending` and go to the service together, one `create_many_in` per run of
         // them. Any other row first creates what waits, so each row still sees what the rows
         // before it did; outcomes are recorded in row order at the end.
-        let mut outcomes: Vec<(u64, Option<Result<Outcome, Reject>>)> = Vec::with_capacity(rows.len());
+        let mut outcomes: Vec<Slot> = Vec::with_capacity(rows.len());
         let mut pending = Pending::default();
         for row in rows {
             let n = row.row;
@@ -274,12 +285,78 @@ impl Importer<'_> {
                 outcomes.push((n, None));
                 continue;
             }
-            self.create_pending(txn, &mut pending, &mut outcomes, &mut lk).await?;
-            let outcome = self.contact_row(txn, &row, c, &mut lk).await?;
+            // A row naming what a waiting row takes or changes sees that write first.
+            let waits = c.emails.iter().any(|e| {
+                pending.emails.contains(&e.canonical)
+                    || lk.by_email.get(&e.canonical).is_some_and(|id| pending.ids.contains(id))
+            });
+            if waits {
+                self.create_pending(txn, &mut pending, &mut outcomes, &mut lk).await?;
+            }
+            let slot = outcomes.len();
+            let mut outcome = self
+                .contact_row(txn, &row, c.clone(), &mut lk, Some((&mut pending, slot)))
+                .await?;
+            if matches!(outcome, Ok(Outcome::Later)) {
+                // This row writes on its own: what waits goes first, as the file orders it.
+                self.create_pending(txn, &mut pending, &mut outcomes, &mut lk).await?;
+                outcome = self.contact_row(txn, &row, c, &mut lk, None).await?;
+            }
             outcomes.push((n, Some(outcome)));
         }
         self.create_pending(txn, &mut pending, &mut outcomes, &mut lk).await?;
         self.record_all(outcomes);
+        Ok(())
+    }
+
+    /// Writes the waiting rows (creations, then updates) and fills in their outcomes.
+    async fn create_pending(
+        &mut self,
+        txn: &DatabaseTransaction,
+        pending: &mut Pending,
+        outcomes: &mut [Slot],
+        lk: &mut Lookups,
+    ) -> Result<()> {
+        let mut p = std::mem::take(pending);
+        let updates = std::mem::take(&mut p.updates);
+        self.create_waiting(txn, p, outcomes, lk).await?;
+        if updates.is_empty() {
+            return Ok(());
+        }
+        let scope = self.scope;
+        let items = updates.iter().map(|(_, id, ch, _, _)| (*id, ch.clone())).collect();
+        let results = contacts::update_many_in(txn, scope, items).await?;
+        let mut new_owners: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        for ((slot, id, _, owner, emails), result) in updates.into_iter().zip(results) {
+            let outcome = match result {
+                Ok(_) => {
+                    lk.states.remove(&id);
+                    for e in emails {
+                        lk.by_email.insert(e, id);
+                    }
+                    if let Some(o) = owner {
+                        new_owners.entry(o).or_default().push(id);
+                    }
+                    Ok(Outcome::Updated)
+                }
+                Err(e) => Err(row_error(e, "email")?),
+            };
+            if let Some(o) = outcomes.get_mut(slot) {
+                o.1 = Some(outcome);
+            }
+        }
+        // The owners passed `check_owner` and the contacts are visible: this cannot reject.
+        for (owner, ids) in new_owners {
+            records::reassign(
+                txn,
+                scope,
+                contacts::visible(scope, false),
+                &contacts::OWNED,
+                &ids,
+                owner,
+            )
+            .await?;
+        }
         Ok(())
     }
 
@@ -288,20 +365,19 @@ impl Importer<'_> {
     /// rejected, that company must not exist (or must belong to the next row naming it), so the
     /// waiting rows are undone and replayed as before batching: runs of plain creations, each
     /// row with a new company on its own.
-    async fn create_pending(
+    async fn create_waiting(
         &mut self,
         txn: &DatabaseTransaction,
-        pending: &mut Pending,
-        outcomes: &mut [(u64, Option<Result<Outcome, Reject>>)],
+        mut p: Pending,
+        outcomes: &mut [Slot],
         lk: &mut Lookups,
     ) -> Result<()> {
-        if pending.companies.is_empty() {
+        if p.companies.is_empty() {
             return self
-                .create_plain(txn, pending, outcomes, &mut lk.by_email, &mut lk.editable)
+                .create_plain(txn, &mut p, outcomes, &mut lk.by_email, &mut lk.editable)
                 .await;
         }
         let scope = self.scope;
-        let p = std::mem::take(pending);
         let sp = txn.begin().await?;
         let inputs = p
             .companies
@@ -355,7 +431,7 @@ impl Importer<'_> {
                 Some((_, row, c)) => {
                     self.create_plain(txn, &mut run, outcomes, &mut lk.by_email, &mut lk.editable)
                         .await?;
-                    let o = self.contact_row(txn, &row, c, lk).await?;
+                    let o = self.contact_row(txn, &row, c, lk, None).await?;
                     if let Some(out) = outcomes.get_mut(slot) {
                         out.1 = Some(o);
                     }
@@ -371,7 +447,7 @@ impl Importer<'_> {
         &self,
         txn: &DatabaseTransaction,
         pending: &mut Pending,
-        outcomes: &mut [(u64, Option<Result<Outcome, Reject>>)],
+        outcomes: &mut [Slot],
         by_email: &mut HashMap<String, Uuid>,
         editable: &mut HashSet<Uuid>,
     ) -> Result<()> {
@@ -383,18 +459,25 @@ impl Importer<'_> {
         fill_created(p.rows, results, outcomes, by_email, editable)
     }
 
+    /// One row that is not a plain creation. With `defer` (the waiting rows and this row's
+    /// outcome slot), an update that creates no company and whose new owner passes the owner
+    /// check waits there (`Waiting`, its slot filled in when it is written) instead of being
+    /// written now, and a row that must write on its own writes nothing and answers `Later`
+    /// (ask again without `defer` once what waits is written).
     async fn contact_row(
         &mut self,
         txn: &DatabaseTransaction,
         row: &Row,
         c: ContactRow,
         lk: &mut Lookups,
+        defer: Option<(&mut Pending, usize)>,
     ) -> Result<Result<Outcome, Reject>> {
         let Lookups {
             by_email,
             states,
             editable,
             refs,
+            owners_ok,
         } = lk;
         let scope = self.scope;
         let hits: Vec<(Uuid, &EmailAddress)> = c
@@ -411,7 +494,10 @@ impl Importer<'_> {
         }
         let company_cell = row.one("company");
         let Some((&id, email)) = hits.first().map(|(id, e)| (id, e)) else {
-            // A new contact.
+            // A new contact (its address was a waiting row's, which was rejected).
+            if defer.is_some() {
+                return Ok(Ok(Outcome::Later));
+            }
             let input = new_contact(row, &c);
             if company_cell.is_none() {
                 // `create_in` checks everything before its first write: no savepoint needed.
@@ -524,6 +610,20 @@ impl Importer<'_> {
         if nothing {
             return Ok(Ok(Outcome::Unchanged));
         }
+        let company_exists = !company_changes || company_now.flatten().is_some();
+        if let Some((pending, slot)) = defer {
+            if !company_exists || !self.owner_ok(txn, owners_ok, owner_change).await? {
+                return Ok(Ok(Outcome::Later));
+            }
+            if company_changes {
+                ch.company_id = Some(company_now.flatten());
+            }
+            let emails: Vec<String> = c.emails.iter().map(|e| e.canonical.clone()).collect();
+            pending.emails.extend(emails.iter().cloned());
+            pending.ids.insert(id);
+            pending.updates.push((slot, id, ch, owner_change, emails));
+            return Ok(Ok(Outcome::Waiting));
+        }
         let sp = txn.begin().await?;
         let result = async {
             let mut new_company = None;
@@ -568,7 +668,7 @@ impl Importer<'_> {
 fn fill_created(
     rows: Vec<(usize, Vec<String>)>,
     results: Vec<Result<contact::Model>>,
-    outcomes: &mut [(u64, Option<Result<Outcome, Reject>>)],
+    outcomes: &mut [Slot],
     by_email: &mut HashMap<String, Uuid>,
     editable: &mut HashSet<Uuid>,
 ) -> Result<()> {

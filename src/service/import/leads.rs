@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::columns::Row;
 use super::owners::{owner_of, owners_by_email};
-use super::{Importer, Outcome, Reject, differs, reject, row_error};
+use super::{Importer, Outcome, Reject, Slot, differs, reject, row_error};
 use crate::domain::email::EmailAddress;
 use crate::domain::phone::Phone;
 use crate::error::{Error, Result};
@@ -149,7 +149,7 @@ impl Importer<'_> {
         // a waiting row also has first writes what waits, so it sees what the rows before it
         // did; so does a row whose new owner fails the owner check, which then takes the
         // single-row path to get the service's own answer. Outcomes go in row order at the end.
-        let mut outcomes: Vec<(u64, Option<Result<Outcome, Reject>>)> = Vec::new();
+        let mut outcomes: Vec<Slot> = Vec::new();
         let mut pending = PendingLeads::default();
         let mut owner_ok: HashMap<Uuid, bool> = HashMap::new();
         for (row, p) in parsed {
@@ -211,7 +211,7 @@ impl Importer<'_> {
         &self,
         txn: &DatabaseTransaction,
         pending: &mut PendingLeads,
-        outcomes: &mut [(u64, Option<Result<Outcome, Reject>>)],
+        outcomes: &mut [Slot],
         st: &mut LeadState,
     ) -> Result<()> {
         let scope = self.scope;

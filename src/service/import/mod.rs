@@ -244,6 +244,10 @@ enum Outcome {
     Created,
     Updated,
     Unchanged,
+    /// Waiting to be written with others; its slot is filled in when it is (never recorded).
+    Waiting,
+    /// Nothing done: the row writes on its own, after the waiting rows (never recorded).
+    Later,
 }
 
 impl Importer<'_> {
@@ -280,6 +284,7 @@ impl Importer<'_> {
             Ok(Outcome::Created) => self.report.created += 1,
             Ok(Outcome::Updated) => self.report.updated += 1,
             Ok(Outcome::Unchanged) => self.report.unchanged += 1,
+            Ok(Outcome::Waiting | Outcome::Later) => {}
             Err(r) => {
                 let column = self.plan.as_ref().and_then(|p| p.column_of(r.field));
                 self.rejected(Rejection {
@@ -294,7 +299,7 @@ impl Importer<'_> {
 
     /// Records outcomes gathered for a batch, in row order; a `None` was never filled in (its
     /// row's write failed the whole import first).
-    fn record_all(&mut self, outcomes: Vec<(u64, Option<Result<Outcome, Reject>>)>) {
+    fn record_all(&mut self, outcomes: Vec<Slot>) {
         for (n, outcome) in outcomes {
             if let Some(o) = outcome {
                 self.record(n, o);
@@ -335,6 +340,9 @@ impl Importer<'_> {
         }
     }
 }
+
+/// A row's number and its outcome, `None` while the row waits to be written with others.
+type Slot = (u64, Option<Result<Outcome, Reject>>);
 
 /// Items of `new` not yet in `have` (by key), appended to `have`; `None` if nothing is new.
 fn added<T: Clone, K: PartialEq>(have: &[T], new: &[T], key: impl Fn(&T) -> K) -> Option<Vec<T>> {
