@@ -6,16 +6,21 @@
 //!   a file-level error (broken quoting, bad bytes, a bad mapping) found on the last line
 //!   leaves nothing behind, and a dry run is the same run rolled back, so its report is exactly
 //!   what the real run does (later rows see what earlier rows created). A row that fails its
-//!   checks is *rejected* (row number, field, reason) and the others are applied; a rejected
-//!   update runs in a savepoint so it leaves nothing half-changed.
+//!   checks is *rejected* (row number, field, reason) and the others are applied; the batch
+//!   functions check an item fully before writing it, and the rows that still go alone run in a
+//!   savepoint, so a rejected row leaves nothing half-changed.
 //! - **Bounded memory.** The body is read as a stream and parsed incrementally
 //!   (`service::csv::Reader`); rows are handled in batches of at most [`BATCH_ROWS`] rows or
 //!   [`BATCH_BYTES`] bytes, each batch looking its keys up in a few statements; look-up maps
 //!   live for one batch; the report keeps at most [`MAX_REJECTIONS`] rejections.
 //! - **The services' rules, not copies of them.** Rows become `ContactInput`/`ContactChanges`
-//!   (and the company and lead equivalents) and go through `create_in`/`update_in` (plain
-//!   contact creations through `create_many_in`, a batch at a time), which validate, check
-//!   owners and duplicates, and write the timeline as any other change does.
+//!   (and the company and lead equivalents) and go through the services' `create_many_in`/
+//!   `update_many_in` a batch at a time (`create_in`/`update_in` are those with one item), which
+//!   validate, check owners and duplicates as if the rows came one after the other, and write
+//!   the timeline as any other change does. Rows wait in row order and are written before any
+//!   row that names what a waiting row takes or changes, so later rows see earlier ones; the
+//!   rare row that must go alone (an update creating a company, an owner the check refuses)
+//!   first writes what waits.
 //!   Here are only the file's rules: columns, matching, and what counts as a change (an empty
 //!   cell changes nothing; emails, phones, domains and tags are added, never removed).
 //!
