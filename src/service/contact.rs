@@ -560,10 +560,11 @@ pub async fn update_in<C: ConnectionTrait>(
         .unwrap_or_else(|| Err(Error::Internal("no result for one contact".into())))
 }
 
-/// What a batch of changes needs to know beyond the contacts: address → (holder, display),
-/// the holders' current addresses, and the visible companies the changes name.
+/// What a batch of changes needs to know beyond the contacts: address → its live holders
+/// (contact, display form; several after `allowDuplicate`), the changed contacts' current
+/// addresses, and the visible companies the changes name.
 struct UpdateLookups {
-    holders: HashMap<String, (Uuid, String)>,
+    holders: HashMap<String, Vec<(Uuid, String)>>,
     held: HashMap<Uuid, Vec<String>>,
     companies: HashSet<Uuid>,
 }
@@ -657,7 +658,7 @@ async fn plan_update<C: ConnectionTrait>(
     if let Some(emails) = &emails {
         let taken = emails
             .iter()
-            .find_map(|(e, _)| lk.holders.get(&e.canonical).filter(|(h, _)| *h != id));
+            .find_map(|(e, _)| lk.holders.get(&e.canonical)?.iter().find(|(h, _)| *h != id));
         if let Some((holder, display)) = taken {
             return Err(match current.get(holder) {
                 Some(c) => duplicate_email(display, &format!("{} (#{})", c.name, c.number)),
@@ -742,7 +743,10 @@ pub async fn update_many_in<C: ConnectionTrait>(
             if ids.contains(&e.contact_id) {
                 lk.held.entry(e.contact_id).or_default().push(e.email_canonical.clone());
             }
-            lk.holders.insert(e.email_canonical, (e.contact_id, e.email));
+            lk.holders
+                .entry(e.email_canonical)
+                .or_default()
+                .push((e.contact_id, e.email));
         }
     }
     let company_ids: HashSet<Uuid> = items.iter().filter_map(|(_, ch)| ch.company_id.flatten()).collect();
@@ -769,10 +773,15 @@ pub async fn update_many_in<C: ConnectionTrait>(
         };
         if let Some(emails) = p.emails {
             for old in lk.held.remove(&id).unwrap_or_default() {
-                lk.holders.remove(&old);
+                if let Some(h) = lk.holders.get_mut(&old) {
+                    h.retain(|(c, _)| *c != id);
+                }
             }
             for (e, _) in &emails {
-                lk.holders.insert(e.canonical.clone(), (id, e.display.clone()));
+                lk.holders
+                    .entry(e.canonical.clone())
+                    .or_default()
+                    .push((id, e.display.clone()));
             }
             lk.held
                 .insert(id, emails.iter().map(|(e, _)| e.canonical.clone()).collect());

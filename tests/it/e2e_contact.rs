@@ -153,7 +153,7 @@ async fn duplicates_are_conflicts_that_name_the_existing_record() {
     )
     .await;
 
-    contact(
+    let first = contact(
         &app,
         &t.admin_token,
         json!({ "name": "Li Wei", "emails": [{ "email": "li@acme.com" }] }),
@@ -176,6 +176,16 @@ async fn duplicates_are_conflicts_that_name_the_existing_record() {
         json!({ "name": "Wei Li", "emails": [{ "email": "li@acme.com" }], "allowDuplicate": true }),
     )
     .await;
+    // Changing the first one's addresses meets the deliberate duplicate's.
+    let err = app
+        .gql_err(
+            Some(&t.admin_token),
+            "mutation($id: ID!) { updateContact(input: { id: $id, emails: [{ email: \"li@acme.com\" }, { email: \"wei@acme.com\" }] }) { contact { id } } }",
+            json!({ "id": first }),
+            "CONFLICT",
+        )
+        .await;
+    assert!(err["message"].as_str().unwrap().contains("Wei Li (#2)"), "{err:#}");
 }
 
 #[tokio::test]
