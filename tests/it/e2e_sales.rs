@@ -264,19 +264,7 @@ async fn tasks_follow_ups_and_the_timeline() {
         .await;
     assert_eq!(open["tasks"]["totalCount"], 0);
     assert_eq!(open["done"]["totalCount"], 1);
-    let tl = app
-        .gql_ok(
-            Some(&t.admin_token),
-            "query($id: ID!) { contact(id: $id) { timeline { edges { node { kind } } } } }",
-            json!({ "id": contact }),
-        )
-        .await;
-    let kinds: Vec<&str> = tl["contact"]["timeline"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["kind"].as_str().unwrap())
-        .collect();
+    let kinds = timeline_kinds(&app, &t.admin_token, "contact", &contact).await;
     assert_eq!(kinds, ["task_completed", "task_created", "created"]);
 }
 
@@ -540,19 +528,7 @@ async fn deals_can_be_deleted_restored_and_reassigned() {
         .gql_ok(Some(&rep.token), "{ opportunities { totalCount } }", json!({}))
         .await;
     assert_eq!(mine["opportunities"]["totalCount"], 1);
-    let tl = app
-        .gql_ok(
-            Some(&t.admin_token),
-            "query($id: ID!) { opportunity(id: $id) { timeline { edges { node { kind } } } } }",
-            json!({ "id": d }),
-        )
-        .await;
-    let kinds: Vec<&str> = tl["opportunity"]["timeline"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["kind"].as_str().unwrap())
-        .collect();
+    let kinds = timeline_kinds(&app, &t.admin_token, "opportunity", &d).await;
     assert_eq!(kinds, ["owner_changed", "restored", "deleted", "created"]);
 }
 
@@ -648,6 +624,13 @@ fn names(conn: &Value, field: &str) -> Vec<String> {
         .iter()
         .map(|e| e["node"][field].as_str().unwrap().to_string())
         .collect()
+}
+
+/// The kinds of a record's timeline entries, newest first.
+async fn timeline_kinds(app: &TestApp, token: &str, record: &str, id: &str) -> Vec<String> {
+    let q = format!("query($id: ID!) {{ {record}(id: $id) {{ timeline {{ edges {{ node {{ kind }} }} }} }} }}");
+    let r = app.gql_ok(Some(token), &q, json!({ "id": id })).await;
+    names(&r[record]["timeline"], "kind")
 }
 
 const CREATE_LEAD: &str = "mutation($i: CreateLeadInput!) { createLead(input: $i) { lead { id } } }";
@@ -1098,26 +1081,9 @@ async fn tasks_are_updated_deleted_restored_filtered_and_paged() {
         )
         .await;
     assert_eq!(r["restoreTask"]["task"]["deletedAt"], Value::Null);
-    let kinds: Vec<&str> = r["restoreTask"]["task"]["timeline"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["kind"].as_str().unwrap())
-        .collect();
+    let kinds = names(&r["restoreTask"]["task"]["timeline"], "kind");
     assert_eq!(kinds, ["restored", "deleted", "task_completed", "created"]);
-    let tl = app
-        .gql_ok(
-            Some(tok),
-            "query($id: ID!) { contact(id: $id) { timeline { edges { node { kind } } } } }",
-            json!({ "id": contact }),
-        )
-        .await;
-    let kinds: Vec<&str> = tl["contact"]["timeline"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["kind"].as_str().unwrap())
-        .collect();
+    let kinds = timeline_kinds(&app, tok, "contact", &contact).await;
     assert_eq!(
         kinds,
         [
