@@ -17,8 +17,9 @@ use crate::error::{Error, Result};
 use crate::scope::TenantScope;
 use crate::service::Context;
 use crate::service::filter::{self, IdOp, IntOp, StrOp, TimeOp};
-use crate::service::pagination::{OrderPart, Page, PageArgs, SortKey, SortValue, paginate, total};
-use crate::service::records::{self, change, owner_visible, parse_tags};
+use crate::service::listing::{self, Listed};
+use crate::service::pagination::{OrderPart, SortValue};
+use crate::service::records::{self, change, parse_tags};
 
 pub const RECORD: &str = "company";
 
@@ -152,12 +153,7 @@ async fn set_domains_many<C: ConnectionTrait>(db: &C, ws: Uuid, domains: Vec<(Uu
 
 /// Companies the caller may see (not deleted unless asked).
 pub fn visible(scope: &TenantScope, deleted: bool) -> Select<company::Entity> {
-    let q = company::Entity::find_in(scope.workspace_id).filter(owner_visible(scope, company::Column::OwnerId));
-    if deleted {
-        q.filter(company::Column::DeletedAt.is_not_null())
-    } else {
-        q.filter(company::Column::DeletedAt.is_null())
-    }
+    listing::visible(scope, deleted)
 }
 
 pub async fn create(cx: &Context, scope: &TenantScope, input: CompanyInput) -> Result<company::Model> {
@@ -530,7 +526,7 @@ pub async fn set_deleted(cx: &Context, scope: &TenantScope, id: Uuid, deleted: b
     Ok(row)
 }
 
-/// Reassigns owners; every company must be visible to the caller, or nothing changes.
+/// Who may see, reassign and restore companies: the columns for it (see [`listing`]).
 pub(crate) const OWNED: records::Owned<company::Entity> = records::Owned {
     record: RECORD,
     plural: "companies",
@@ -543,6 +539,7 @@ pub(crate) const OWNED: records::Owned<company::Entity> = records::Owned {
     owner_of: |m| m.owner_id,
 };
 
+/// Reassigns owners; every company must be visible to the caller, or nothing changes.
 pub async fn reassign(cx: &Context, scope: &TenantScope, ids: &[Uuid], owner: Uuid) -> Result<Vec<company::Model>> {
     let txn = cx.db.begin().await?;
     let rows = records::reassign(&txn, scope, visible(scope, false), &OWNED, ids, owner).await?;
@@ -622,44 +619,33 @@ pub fn condition(scope: &TenantScope, f: &CompanyFilter, depth: usize) -> Result
     Ok(c)
 }
 
-fn order_part(o: CompanyOrder) -> OrderPart<company::Entity> {
-    match o {
-        CompanyOrder::Name => ("name", company::Column::Name, |m| SortValue::Text(m.name.clone())),
-        CompanyOrder::Number => ("number", company::Column::Number, |m| SortValue::Int(m.number)),
-        CompanyOrder::CreatedAt => ("createdAt", company::Column::CreatedAt, |m| {
-            SortValue::Time(m.created_at)
-        }),
-        CompanyOrder::UpdatedAt => ("updatedAt", company::Column::UpdatedAt, |m| {
-            SortValue::Time(m.updated_at)
-        }),
-    }
-}
+impl Listed for company::Entity {
+    const OWNED: records::Owned<Self> = OWNED;
+    type Filter = CompanyFilter;
+    type Order = CompanyOrder;
 
-fn sort_key(order: &[(CompanyOrder, bool)]) -> Result<SortKey<company::Entity>> {
-    SortKey::of(
-        "companies",
-        company::Column::Id,
-        |m: &company::Model| m.id,
-        order,
-        order_part,
-    )
-}
-
-/// A filtered, searched selection of visible companies.
-pub fn select(
-    scope: &TenantScope,
-    f: Option<&CompanyFilter>,
-    search: Option<&str>,
-    deleted: bool,
-) -> Result<Select<company::Entity>> {
-    let mut q = visible(scope, deleted);
-    if let Some(f) = f {
-        q = q.filter(condition(scope, f, 0)?);
+    fn order_part(o: CompanyOrder) -> OrderPart<Self> {
+        match o {
+            CompanyOrder::Name => ("name", company::Column::Name, |m| SortValue::Text(m.name.clone())),
+            CompanyOrder::Number => ("number", company::Column::Number, |m| SortValue::Int(m.number)),
+            CompanyOrder::CreatedAt => ("createdAt", company::Column::CreatedAt, |m| {
+                SortValue::Time(m.created_at)
+            }),
+            CompanyOrder::UpdatedAt => ("updatedAt", company::Column::UpdatedAt, |m| {
+                SortValue::Time(m.updated_at)
+            }),
+        }
     }
-    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+
+    fn condition(scope: &TenantScope, f: &CompanyFilter) -> Result<Condition> {
+        condition(scope, f, 0)
+    }
+
+    /// Names and domains (case-insensitive substring).
+    fn search(scope: &TenantScope, s: &str) -> Result<Condition> {
         let ws = scope.workspace_id;
         let needle = s.to_lowercase();
-        q = q.filter(filter::search_union(
+        Ok(filter::search_union(
             (company::Entity, company::Column::Id),
             vec![
                 filter::search_in(
@@ -679,32 +665,12 @@ pub fn select(
                     &needle,
                 ),
             ],
-        ));
+        ))
     }
-    Ok(q)
 }
 
-pub struct ListArgs<'a> {
-    pub filter: Option<&'a CompanyFilter>,
-    pub search: Option<&'a str>,
-    /// `(field, descending)` pairs, first one first (1 to 3).
-    pub order: &'a [(CompanyOrder, bool)],
-    pub deleted: bool,
-}
-
-pub async fn list(
-    cx: &Context,
-    scope: &TenantScope,
-    a: &ListArgs<'_>,
-    page: &PageArgs,
-) -> Result<Page<company::Model>> {
-    let q = select(scope, a.filter, a.search, a.deleted)?;
-    paginate(&cx.db, scope.workspace_id, q, &sort_key(a.order)?, page).await
-}
-
-pub async fn count(cx: &Context, scope: &TenantScope, a: &ListArgs<'_>) -> Result<i64> {
-    total(&cx.db, select(scope, a.filter, a.search, a.deleted)?).await
-}
+pub type ListArgs<'a> = listing::ListArgs<'a, company::Entity>;
+pub use listing::{count, list};
 
 /// Companies by id for DataLoaders: only visible, not deleted ones.
 pub async fn by_ids(cx: &Context, scope: &TenantScope, ids: &[Uuid]) -> Result<Vec<company::Model>> {

@@ -22,9 +22,8 @@ use crate::scope::TenantScope;
 use crate::service::Context;
 use crate::service::company::{self as companies, CompanyFilter};
 use crate::service::filter::{self, IdOp, IntOp, StrOp, TimeOp};
-use crate::service::pagination::{
-    OrderPart, Page, PageArgs, Parents, SortKey, SortValue, first_pages, paginate, total, totals_by,
-};
+use crate::service::listing::{self, Listed};
+use crate::service::pagination::{OrderPart, Page, Parents, SortValue, first_pages, totals_by};
 use crate::service::records::{self, change, check_owner, owner_visible, parse_tags, timeline};
 
 pub const RECORD: &str = "contact";
@@ -236,12 +235,7 @@ async fn set_phones_many<C: ConnectionTrait>(db: &C, ws: Uuid, phones: Vec<(Uuid
 
 /// Contacts the caller may see.
 pub fn visible(scope: &TenantScope, deleted: bool) -> Select<contact::Entity> {
-    let q = contact::Entity::find_in(scope.workspace_id).filter(owner_visible(scope, contact::Column::OwnerId));
-    if deleted {
-        q.filter(contact::Column::DeletedAt.is_not_null())
-    } else {
-        q.filter(contact::Column::DeletedAt.is_null())
-    }
+    listing::visible(scope, deleted)
 }
 
 pub async fn get_visible<C: ConnectionTrait>(
@@ -814,6 +808,7 @@ pub async fn set_deleted(cx: &Context, scope: &TenantScope, id: Uuid, deleted: b
     Ok(row)
 }
 
+/// Who may see, reassign and restore contacts: the columns for it (see [`listing`]).
 pub(crate) const OWNED: records::Owned<contact::Entity> = records::Owned {
     record: RECORD,
     plural: "contacts",
@@ -996,41 +991,30 @@ pub fn condition(scope: &TenantScope, f: &ContactFilter, depth: usize) -> Result
     Ok(c)
 }
 
-fn order_part(o: ContactOrder) -> OrderPart<contact::Entity> {
-    match o {
-        ContactOrder::Name => ("name", contact::Column::Name, |m| SortValue::Text(m.name.clone())),
-        ContactOrder::Number => ("number", contact::Column::Number, |m| SortValue::Int(m.number)),
-        ContactOrder::CreatedAt => ("createdAt", contact::Column::CreatedAt, |m| {
-            SortValue::Time(m.created_at)
-        }),
-        ContactOrder::UpdatedAt => ("updatedAt", contact::Column::UpdatedAt, |m| {
-            SortValue::Time(m.updated_at)
-        }),
-    }
-}
+impl Listed for contact::Entity {
+    const OWNED: records::Owned<Self> = OWNED;
+    type Filter = ContactFilter;
+    type Order = ContactOrder;
 
-fn sort_key(order: &[(ContactOrder, bool)]) -> Result<SortKey<contact::Entity>> {
-    SortKey::of(
-        "contacts",
-        contact::Column::Id,
-        |m: &contact::Model| m.id,
-        order,
-        order_part,
-    )
-}
-
-/// Search on names, emails and phones (case-insensitive substring).
-pub fn select(
-    scope: &TenantScope,
-    f: Option<&ContactFilter>,
-    search: Option<&str>,
-    deleted: bool,
-) -> Result<Select<contact::Entity>> {
-    let mut q = visible(scope, deleted);
-    if let Some(f) = f {
-        q = q.filter(condition(scope, f, 0)?);
+    fn order_part(o: ContactOrder) -> OrderPart<Self> {
+        match o {
+            ContactOrder::Name => ("name", contact::Column::Name, |m| SortValue::Text(m.name.clone())),
+            ContactOrder::Number => ("number", contact::Column::Number, |m| SortValue::Int(m.number)),
+            ContactOrder::CreatedAt => ("createdAt", contact::Column::CreatedAt, |m| {
+                SortValue::Time(m.created_at)
+            }),
+            ContactOrder::UpdatedAt => ("updatedAt", contact::Column::UpdatedAt, |m| {
+                SortValue::Time(m.updated_at)
+            }),
+        }
     }
-    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+
+    fn condition(scope: &TenantScope, f: &ContactFilter) -> Result<Condition> {
+        condition(scope, f, 0)
+    }
+
+    /// Names, emails and phones (case-insensitive substring).
+    fn search(scope: &TenantScope, s: &str) -> Result<Condition> {
         let ws = scope.workspace_id;
         let needle = s.to_lowercase();
         let mut parts = vec![
@@ -1063,28 +1047,12 @@ pub fn select(
                 &digits,
             ));
         }
-        q = q.filter(filter::search_union((contact::Entity, contact::Column::Id), parts));
+        Ok(filter::search_union((contact::Entity, contact::Column::Id), parts))
     }
-    Ok(q)
 }
 
-pub struct ListArgs<'a> {
-    pub filter: Option<&'a ContactFilter>,
-    pub search: Option<&'a str>,
-    /// `(field, descending)` pairs, first one first (1 to 3).
-    pub order: &'a [(ContactOrder, bool)],
-    pub deleted: bool,
-}
-
-pub async fn list(
-    cx: &Context,
-    scope: &TenantScope,
-    a: &ListArgs<'_>,
-    page: &PageArgs,
-) -> Result<Page<contact::Model>> {
-    let q = select(scope, a.filter, a.search, a.deleted)?;
-    paginate(&cx.db, scope.workspace_id, q, &sort_key(a.order)?, page).await
-}
+pub type ListArgs<'a> = listing::ListArgs<'a, contact::Entity>;
+pub use listing::{count, list};
 
 /// First pages of many companies' people (by name) in one statement (DataLoader for
 /// `Company.contacts` in lists): the same visibility as the `contacts` list.
@@ -1095,7 +1063,7 @@ pub async fn first_pages_by_company(
     first: i32,
 ) -> Result<HashMap<Uuid, Page<contact::Model>>> {
     let q = visible(scope, false).filter(contact::Column::CompanyId.is_in(companies.iter().copied()));
-    let key = sort_key(&[(ContactOrder::Name, false)])?;
+    let key = listing::sort_key(&[(ContactOrder::Name, false)])?;
     first_pages(
         &cx.db,
         scope.workspace_id,
@@ -1115,10 +1083,6 @@ pub async fn first_pages_by_company(
 pub async fn totals_by_company(cx: &Context, scope: &TenantScope, companies: &[Uuid]) -> Result<HashMap<Uuid, i64>> {
     let q = visible(scope, false).filter(contact::Column::CompanyId.is_in(companies.iter().copied()));
     totals_by(&cx.db, q, contact::Column::CompanyId).await
-}
-
-pub async fn count(cx: &Context, scope: &TenantScope, a: &ListArgs<'_>) -> Result<i64> {
-    total(&cx.db, select(scope, a.filter, a.search, a.deleted)?).await
 }
 
 /// Visible contacts by id (DataLoader).

@@ -17,8 +17,9 @@ use crate::domain::text;
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
 use crate::service::filter::{self, IdOp, StrOp, TimeOp};
-use crate::service::pagination::{OrderPart, Page, PageArgs, SortKey, SortValue, paginate, total};
-use crate::service::records::{self, owner_visible, timeline};
+use crate::service::listing::{self, Listed};
+use crate::service::pagination::{OrderPart, SortValue};
+use crate::service::records::{self, timeline};
 use crate::service::{Context, company as companies, contact as contacts, now, opportunity};
 
 pub const RECORD: &str = "lead";
@@ -66,18 +67,9 @@ pub struct NewDeal {
     pub currency: String,
 }
 
+/// Live leads the caller may see.
 pub(crate) fn visible(scope: &TenantScope) -> Select<lead::Entity> {
-    visible_in(scope, false)
-}
-
-/// Leads the caller may see: live ones, or deleted ones (to restore them).
-fn visible_in(scope: &TenantScope, deleted: bool) -> Select<lead::Entity> {
-    let q = lead::Entity::find_in(scope.workspace_id).filter(owner_visible(scope, lead::Column::OwnerId));
-    if deleted {
-        q.filter(lead::Column::DeletedAt.is_not_null())
-    } else {
-        q.filter(lead::Column::DeletedAt.is_null())
-    }
+    listing::visible(scope, false)
 }
 
 pub async fn get(cx: &Context, scope: &TenantScope, id: Uuid) -> Result<lead::Model> {
@@ -512,30 +504,25 @@ pub fn condition(f: &LeadFilter, depth: usize) -> Result<Condition> {
     Ok(c)
 }
 
-fn order_part(o: LeadOrder) -> OrderPart<lead::Entity> {
-    match o {
-        LeadOrder::Name => ("name", lead::Column::Name, |m| SortValue::Text(m.name.clone())),
-        LeadOrder::CreatedAt => ("createdAt", lead::Column::CreatedAt, |m| SortValue::Time(m.created_at)),
-        LeadOrder::UpdatedAt => ("updatedAt", lead::Column::UpdatedAt, |m| SortValue::Time(m.updated_at)),
-    }
-}
+impl Listed for lead::Entity {
+    const OWNED: records::Owned<Self> = OWNED;
+    type Filter = LeadFilter;
+    type Order = LeadOrder;
 
-fn sort_key(order: &[(LeadOrder, bool)]) -> Result<SortKey<lead::Entity>> {
-    SortKey::of("leads", lead::Column::Id, |m: &lead::Model| m.id, order, order_part)
-}
-
-/// Search on name, email, phone and company name (case-insensitive substring).
-pub fn select(
-    scope: &TenantScope,
-    f: Option<&LeadFilter>,
-    search: Option<&str>,
-    deleted: bool,
-) -> Result<Select<lead::Entity>> {
-    let mut q = visible_in(scope, deleted);
-    if let Some(f) = f {
-        q = q.filter(condition(f, 0)?);
+    fn order_part(o: LeadOrder) -> OrderPart<Self> {
+        match o {
+            LeadOrder::Name => ("name", lead::Column::Name, |m| SortValue::Text(m.name.clone())),
+            LeadOrder::CreatedAt => ("createdAt", lead::Column::CreatedAt, |m| SortValue::Time(m.created_at)),
+            LeadOrder::UpdatedAt => ("updatedAt", lead::Column::UpdatedAt, |m| SortValue::Time(m.updated_at)),
+        }
     }
-    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+
+    fn condition(_scope: &TenantScope, f: &LeadFilter) -> Result<Condition> {
+        condition(f, 0)
+    }
+
+    /// Name, email, phone and company name (case-insensitive substring).
+    fn search(scope: &TenantScope, s: &str) -> Result<Condition> {
         // One look-up per column, each served by its own trigram index on PostgreSQL, joined
         // by id (an `OR` of the columns would make PostgreSQL walk the whole workspace).
         let ws = scope.workspace_id;
@@ -560,30 +547,15 @@ pub fn select(
         if digits.len() >= 3 {
             parts.push(by(lead::Column::PhoneDigits, &digits));
         }
-        q = q.filter(filter::search_union((lead::Entity, lead::Column::Id), parts));
+        Ok(filter::search_union((lead::Entity, lead::Column::Id), parts))
     }
-    Ok(q)
 }
 
-pub struct ListArgs<'a> {
-    pub filter: Option<&'a LeadFilter>,
-    pub search: Option<&'a str>,
-    /// `(field, descending)` pairs, first one first (1 to 3).
-    pub order: &'a [(LeadOrder, bool)],
-    pub deleted: bool,
-}
+pub type ListArgs<'a> = listing::ListArgs<'a, lead::Entity>;
+pub use listing::{count, list};
 
 /// The list's default order.
 pub const NEWEST_FIRST: &[(LeadOrder, bool)] = &[(LeadOrder::CreatedAt, true)];
-
-pub async fn list(cx: &Context, scope: &TenantScope, a: &ListArgs<'_>, page: &PageArgs) -> Result<Page<lead::Model>> {
-    let q = select(scope, a.filter, a.search, a.deleted)?;
-    paginate(&cx.db, scope.workspace_id, q, &sort_key(a.order)?, page).await
-}
-
-pub async fn count(cx: &Context, scope: &TenantScope, a: &ListArgs<'_>) -> Result<i64> {
-    total(&cx.db, select(scope, a.filter, a.search, a.deleted)?).await
-}
 
 /// Gives leads a new owner, all or none.
 pub async fn reassign(cx: &Context, scope: &TenantScope, ids: &[Uuid], owner: Uuid) -> Result<Vec<lead::Model>> {
@@ -724,7 +696,7 @@ pub async fn update_many_in<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// Soft delete (restorable) or restore a lead.
+/// Who may see, reassign and restore leads: the columns for it (see [`listing`]).
 pub(crate) const OWNED: records::Owned<lead::Entity> = records::Owned {
     record: RECORD,
     plural: "leads",

@@ -14,6 +14,7 @@ pub mod export;
 pub mod filter;
 pub mod import;
 pub mod lead;
+pub mod listing;
 pub mod mail_delivery;
 pub mod merge;
 pub mod opportunity;

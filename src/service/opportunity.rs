@@ -22,8 +22,9 @@ use crate::scope::TenantScope;
 use crate::service::company::CompanyFilter;
 use crate::service::contact::ContactFilter;
 use crate::service::filter::{self, IdOp, IntOp, StrOp, TimeOp};
-use crate::service::pagination::{OrderPart, Page, PageArgs, SortKey, SortValue, paginate, total};
-use crate::service::records::{self, change, check_owner, owner_visible, timeline};
+use crate::service::listing::{self, Listed};
+use crate::service::pagination::{OrderPart, SortValue};
+use crate::service::records::{self, change, check_owner, timeline};
 use crate::service::{Context, company, contact, now, pipeline};
 
 pub const RECORD: &str = "opportunity";
@@ -90,18 +91,9 @@ pub enum OpportunityOrder {
     CreatedAt,
 }
 
+/// Live deals the caller may see.
 pub fn visible(scope: &TenantScope) -> Select<opportunity::Entity> {
-    visible_in(scope, false)
-}
-
-/// Deals the caller may see: live ones, or deleted ones (to restore them).
-fn visible_in(scope: &TenantScope, deleted: bool) -> Select<opportunity::Entity> {
-    let q = opportunity::Entity::find_in(scope.workspace_id).filter(owner_visible(scope, opportunity::Column::OwnerId));
-    if deleted {
-        q.filter(opportunity::Column::DeletedAt.is_not_null())
-    } else {
-        q.filter(opportunity::Column::DeletedAt.is_null())
-    }
+    listing::visible(scope, false)
 }
 
 pub async fn get_visible<C: ConnectionTrait>(db: &C, scope: &TenantScope, id: Uuid) -> Result<opportunity::Model> {
@@ -498,40 +490,29 @@ pub fn condition(scope: &TenantScope, f: &OpportunityFilter, depth: usize) -> Re
     Ok(c)
 }
 
-fn order_part(o: OpportunityOrder) -> OrderPart<opportunity::Entity> {
-    match o {
-        OpportunityOrder::Name => ("name", opportunity::Column::Name, |m| SortValue::Text(m.name.clone())),
-        OpportunityOrder::Amount => ("amount", opportunity::Column::AmountMinor, |m| {
-            SortValue::Int(m.amount_minor)
-        }),
-        OpportunityOrder::CreatedAt => ("createdAt", opportunity::Column::CreatedAt, |m| {
-            SortValue::Time(m.created_at)
-        }),
-    }
-}
+impl Listed for opportunity::Entity {
+    const OWNED: records::Owned<Self> = OWNED;
+    type Filter = OpportunityFilter;
+    type Order = OpportunityOrder;
 
-fn sort_key(order: &[(OpportunityOrder, bool)]) -> Result<SortKey<opportunity::Entity>> {
-    SortKey::of(
-        "opportunities",
-        opportunity::Column::Id,
-        |m: &opportunity::Model| m.id,
-        order,
-        order_part,
-    )
-}
-
-/// Search on the name (case-insensitive substring).
-pub fn select(
-    scope: &TenantScope,
-    f: Option<&OpportunityFilter>,
-    search: Option<&str>,
-    deleted: bool,
-) -> Result<Select<opportunity::Entity>> {
-    let mut q = visible_in(scope, deleted);
-    if let Some(f) = f {
-        q = q.filter(condition(scope, f, 0)?);
+    fn order_part(o: OpportunityOrder) -> OrderPart<Self> {
+        match o {
+            OpportunityOrder::Name => ("name", opportunity::Column::Name, |m| SortValue::Text(m.name.clone())),
+            OpportunityOrder::Amount => ("amount", opportunity::Column::AmountMinor, |m| {
+                SortValue::Int(m.amount_minor)
+            }),
+            OpportunityOrder::CreatedAt => ("createdAt", opportunity::Column::CreatedAt, |m| {
+                SortValue::Time(m.created_at)
+            }),
+        }
     }
-    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+
+    fn condition(scope: &TenantScope, f: &OpportunityFilter) -> Result<Condition> {
+        condition(scope, f, 0)
+    }
+
+    /// The name (case-insensitive substring).
+    fn search(scope: &TenantScope, s: &str) -> Result<Condition> {
         let by_name = OpportunityFilter {
             name: Some(StrOp {
                 contains: Some(s.into()),
@@ -539,32 +520,12 @@ pub fn select(
             }),
             ..Default::default()
         };
-        q = q.filter(condition(scope, &by_name, 0)?);
+        condition(scope, &by_name, 0)
     }
-    Ok(q)
 }
 
-pub struct ListArgs<'a> {
-    pub filter: Option<&'a OpportunityFilter>,
-    pub search: Option<&'a str>,
-    /// `(field, descending)` pairs, first one first (1 to 3).
-    pub order: &'a [(OpportunityOrder, bool)],
-    pub deleted: bool,
-}
-
-pub async fn list(
-    cx: &Context,
-    scope: &TenantScope,
-    a: &ListArgs<'_>,
-    page: &PageArgs,
-) -> Result<Page<opportunity::Model>> {
-    let q = select(scope, a.filter, a.search, a.deleted)?;
-    paginate(&cx.db, scope.workspace_id, q, &sort_key(a.order)?, page).await
-}
-
-pub async fn count(cx: &Context, scope: &TenantScope, a: &ListArgs<'_>) -> Result<i64> {
-    total(&cx.db, select(scope, a.filter, a.search, a.deleted)?).await
-}
+pub type ListArgs<'a> = listing::ListArgs<'a, opportunity::Entity>;
+pub use listing::{count, list};
 
 /// One group of the funnel: a stage (or owner, or month), how many deals and their sum per
 /// currency (amounts in different currencies are never added together).
@@ -662,7 +623,7 @@ pub async fn set_deleted(cx: &Context, scope: &TenantScope, id: Uuid, deleted: b
     Ok(row)
 }
 
-/// Gives deals a new owner, all or none.
+/// Who may see, reassign and restore deals: the columns for it (see [`listing`]).
 const OWNED: records::Owned<opportunity::Entity> = records::Owned {
     record: RECORD,
     plural: "opportunities",
@@ -675,6 +636,7 @@ const OWNED: records::Owned<opportunity::Entity> = records::Owned {
     owner_of: |m| m.owner_id,
 };
 
+/// Gives deals a new owner, all or none.
 pub async fn reassign(cx: &Context, scope: &TenantScope, ids: &[Uuid], owner: Uuid) -> Result<Vec<opportunity::Model>> {
     let txn = cx.db.begin().await?;
     let rows = records::reassign(&txn, scope, visible(scope), &OWNED, ids, owner).await?;

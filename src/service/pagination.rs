@@ -15,7 +15,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, NullOrdering, Query};
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, NullOrdering, Query, SimpleExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
@@ -518,7 +518,28 @@ fn beyond<E: EntityTrait>(key: &SortKey<E>, c: &CursorData, later: bool) -> Cond
     } else {
         key.id_column.lt(c.i)
     };
-    any.add(equal.add(id_step))
+    let rows = any.add(equal.add(id_step));
+    match leading_bound(key, c, later) {
+        Some(bound) => Condition::all().add(bound).add(rows),
+        None => rows,
+    }
+}
+
+/// A bound on the first sort column that [`beyond`] implies (`a >= va` after the cursor in
+/// ascending order, …). Redundant for the result, but the OR above cannot bound an index
+/// scan: without it PostgreSQL reads the list's index from the workspace's first row and
+/// filters, so page 1 000 of a list (or an export) read the 999 pages before it. Left out where
+/// the bound itself would need an OR (above a value in a nullable column).
+fn leading_bound<E: EntityTrait>(key: &SortKey<E>, c: &CursorData, later: bool) -> Option<SimpleExpr> {
+    let (p, v) = key.parts.iter().zip(&c.v).next()?;
+    let above = later != p.descending;
+    match (v.to_value(), above) {
+        (Some(_), true) if nullable(&p.column) => None,
+        (Some(v), true) => Some(p.column.gte(v)),
+        (Some(v), false) => Some(p.column.lte(v)),
+        (None, true) => Some(p.column.is_null()),
+        (None, false) => None,
+    }
 }
 
 /// `totalCount` of a list: the same filter, no cursor, no limit.

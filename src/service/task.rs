@@ -11,8 +11,9 @@ use crate::domain::text;
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
 use crate::service::filter::{self, IdOp, StrOp, TimeOp};
-use crate::service::pagination::{OrderPart, Page, PageArgs, SortKey, SortValue, paginate, total};
-use crate::service::records::{self, change, check_owner, owner_visible, timeline};
+use crate::service::listing::{self, Listed};
+use crate::service::pagination::{OrderPart, Page, PageArgs, SortValue};
+use crate::service::records::{self, change, check_owner, timeline};
 use crate::service::{Context, company, contact, now, opportunity};
 
 pub const RECORD: &str = "task";
@@ -166,18 +167,9 @@ async fn check_assignee<C: ConnectionTrait>(db: &C, scope: &TenantScope, assigne
     })
 }
 
-/// Tasks the caller may see: assigned to someone in their data scope; live or deleted ones.
-fn visible_in(scope: &TenantScope, deleted: bool) -> Select<task::Entity> {
-    let q = task::Entity::find_in(scope.workspace_id).filter(owner_visible(scope, task::Column::AssigneeId));
-    if deleted {
-        q.filter(task::Column::DeletedAt.is_not_null())
-    } else {
-        q.filter(task::Column::DeletedAt.is_null())
-    }
-}
-
+/// Live tasks the caller may see: assigned to someone in their data scope.
 fn visible(scope: &TenantScope) -> Select<task::Entity> {
-    visible_in(scope, false)
+    listing::visible(scope, false)
 }
 
 /// One task the caller may see.
@@ -303,6 +295,7 @@ pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, ch: TaskChanges
     Ok(row)
 }
 
+/// Who may see, reassign and restore tasks: the columns for it (see [`listing`]).
 const OWNED: records::Owned<task::Entity> = records::Owned {
     record: RECORD,
     plural: "tasks",
@@ -400,21 +393,28 @@ pub fn condition(f: &TaskFilter, depth: usize) -> Result<Condition> {
     Ok(c)
 }
 
-fn order_part(o: TaskOrder) -> OrderPart<task::Entity> {
-    match o {
-        // Tasks without a due time come after the dated ones (see `pagination`).
-        TaskOrder::DueAt => ("dueAt", task::Column::DueAt, |m| {
-            SortValue::or_null(m.due_at, SortValue::Time)
-        }),
-        TaskOrder::CreatedAt => ("createdAt", task::Column::CreatedAt, |m| SortValue::Time(m.created_at)),
-        TaskOrder::UpdatedAt => ("updatedAt", task::Column::UpdatedAt, |m| SortValue::Time(m.updated_at)),
+impl Listed for task::Entity {
+    const OWNED: records::Owned<Self> = OWNED;
+    type Filter = TaskFilter;
+    type Order = TaskOrder;
+
+    fn order_part(o: TaskOrder) -> OrderPart<Self> {
+        match o {
+            // Tasks without a due time come after the dated ones (see `pagination`).
+            TaskOrder::DueAt => ("dueAt", task::Column::DueAt, |m| {
+                SortValue::or_null(m.due_at, SortValue::Time)
+            }),
+            TaskOrder::CreatedAt => ("createdAt", task::Column::CreatedAt, |m| SortValue::Time(m.created_at)),
+            TaskOrder::UpdatedAt => ("updatedAt", task::Column::UpdatedAt, |m| SortValue::Time(m.updated_at)),
+        }
+    }
+
+    fn condition(_scope: &TenantScope, f: &TaskFilter) -> Result<Condition> {
+        condition(f, 0)
     }
 }
 
-fn sort_key(order: &[(TaskOrder, bool)]) -> Result<SortKey<task::Entity>> {
-    SortKey::of("tasks", task::Column::Id, |m: &task::Model| m.id, order, order_part)
-}
-
+/// The `tasks` list has no search.
 pub struct ListArgs<'a> {
     pub filter: Option<&'a TaskFilter>,
     /// `(field, descending)` pairs, first one first (1 to 3).
@@ -422,18 +422,21 @@ pub struct ListArgs<'a> {
     pub deleted: bool,
 }
 
-fn select(scope: &TenantScope, a: &ListArgs<'_>) -> Result<Select<task::Entity>> {
-    let q = visible_in(scope, a.deleted);
-    Ok(match a.filter {
-        Some(f) => q.filter(condition(f, 0)?),
-        None => q,
-    })
+impl<'a> ListArgs<'a> {
+    fn listing(&self) -> listing::ListArgs<'a, task::Entity> {
+        listing::ListArgs {
+            filter: self.filter,
+            search: None,
+            order: self.order,
+            deleted: self.deleted,
+        }
+    }
 }
 
 pub async fn list(cx: &Context, scope: &TenantScope, a: &ListArgs<'_>, page: &PageArgs) -> Result<Page<task::Model>> {
-    paginate(&cx.db, scope.workspace_id, select(scope, a)?, &sort_key(a.order)?, page).await
+    listing::list(cx, scope, &a.listing(), page).await
 }
 
 pub async fn count(cx: &Context, scope: &TenantScope, a: &ListArgs<'_>) -> Result<i64> {
-    total(&cx.db, select(scope, a)?).await
+    listing::count(cx, scope, &a.listing()).await
 }

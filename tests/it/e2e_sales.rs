@@ -38,6 +38,20 @@ async fn deal(app: &TestApp, t: &Tenant, input: Value) -> String {
         .to_string()
 }
 
+/// Creates a company from `input` and answers its id.
+async fn company(app: &TestApp, token: &str, input: Value) -> String {
+    const Q: &str = "mutation($i: CreateCompanyInput!) { createCompany(input: $i) { company { id } } }";
+    let r = app.gql_ok(Some(token), Q, json!({ "i": input })).await;
+    r["createCompany"]["company"]["id"].as_str().unwrap().to_string()
+}
+
+/// Creates a contact from `input` and answers its id.
+async fn contact(app: &TestApp, token: &str, input: Value) -> String {
+    const Q: &str = "mutation($i: CreateContactInput!) { createContact(input: $i) { contact { id } } }";
+    let r = app.gql_ok(Some(token), Q, json!({ "i": input })).await;
+    r["createContact"]["contact"]["id"].as_str().unwrap().to_string()
+}
+
 #[tokio::test]
 async fn a_deal_moves_through_the_default_pipeline_and_is_won() {
     let app = TestApp::spawn().await;
@@ -57,22 +71,13 @@ async fn a_deal_moves_through_the_default_pipeline_and_is_won() {
         ]
     );
 
-    let c = app
-        .gql_ok(
-            Some(&t.admin_token),
-            "mutation { createCompany(input: { name: \"Buyer Co\" }) { company { id } } }",
-            json!({}),
-        )
-        .await;
-    let company = c["createCompany"]["company"]["id"].as_str().unwrap().to_string();
-    let p = app
-        .gql_ok(
-            Some(&t.admin_token),
-            "mutation($c: ID!) { createContact(input: { name: \"Pat Buyer\", companyId: $c }) { contact { id } } }",
-            json!({ "c": company }),
-        )
-        .await;
-    let person = p["createContact"]["contact"]["id"].as_str().unwrap().to_string();
+    let company = company(&app, &t.admin_token, json!({ "name": "Buyer Co" })).await;
+    let person = contact(
+        &app,
+        &t.admin_token,
+        json!({ "name": "Pat Buyer", "companyId": company }),
+    )
+    .await;
 
     let id = deal(&app, &t, json!({ "name": "200 forklifts", "companyId": company, "amountMinor": 123_456_700, "currency": "cny", "contacts": [{ "contactId": person, "role": "decision maker" }], "expectedCloseDate": "2026-12-31" })).await;
     const Q: &str = "query($id: ID!) { opportunity(id: $id) { amount { amountMinor currency } stage { name } contacts { role contact { name } } company { name } stageHistory { from { name } to { name } by { email } } timeline { edges { node { kind data } } } closedAt lostReason } }";
@@ -223,14 +228,7 @@ async fn the_funnel_counts_and_sums_per_stage_and_currency() {
 async fn tasks_follow_ups_and_the_timeline() {
     let app = TestApp::spawn().await;
     let t = app.tenant("Acme").await;
-    let c = app
-        .gql_ok(
-            Some(&t.admin_token),
-            "mutation { createContact(input: { name: \"Pat\" }) { contact { id } } }",
-            json!({}),
-        )
-        .await;
-    let contact = c["createContact"]["contact"]["id"].as_str().unwrap().to_string();
+    let contact = contact(&app, &t.admin_token, json!({ "name": "Pat" })).await;
     const CREATE: &str = "mutation($i: CreateTaskInput!) { createTask(input: $i) { task { id title status priority timeZone reminderOffsets recordId assignee { email } } } }";
     let r = app
         .gql_ok(Some(&t.admin_token), CREATE, json!({ "i": { "title": "Send the quote", "dueAt": "2026-12-01T02:00:00Z", "timeZone": "Asia/Shanghai", "priority": "high", "recordId": contact, "reminderOffsets": [60, 1440] } }))
@@ -264,19 +262,7 @@ async fn tasks_follow_ups_and_the_timeline() {
         .await;
     assert_eq!(open["tasks"]["totalCount"], 0);
     assert_eq!(open["done"]["totalCount"], 1);
-    let tl = app
-        .gql_ok(
-            Some(&t.admin_token),
-            "query($id: ID!) { contact(id: $id) { timeline { edges { node { kind } } } } }",
-            json!({ "id": contact }),
-        )
-        .await;
-    let kinds: Vec<&str> = tl["contact"]["timeline"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["kind"].as_str().unwrap())
-        .collect();
+    let kinds = timeline_kinds(&app, &t.admin_token, "contact", &contact).await;
     assert_eq!(kinds, ["task_completed", "task_created", "created"]);
 }
 
@@ -284,14 +270,12 @@ async fn tasks_follow_ups_and_the_timeline() {
 async fn converting_a_lead_matches_existing_records_instead_of_duplicating() {
     let app = TestApp::spawn().await;
     let t = app.tenant("Acme").await;
-    let existing = app
-        .gql_ok(
-            Some(&t.admin_token),
-            "mutation { createCompany(input: { name: \"Globex\", domains: [\"globex.com\"] }) { company { id } } }",
-            json!({}),
-        )
-        .await;
-    let globex = existing["createCompany"]["company"]["id"].as_str().unwrap().to_string();
+    let globex = company(
+        &app,
+        &t.admin_token,
+        json!({ "name": "Globex", "domains": ["globex.com"] }),
+    )
+    .await;
     const LEAD: &str = "mutation($i: CreateLeadInput!) { createLead(input: $i) { lead { id status } } }";
     const CONVERT: &str = "mutation($i: ConvertLeadInput!) { convertLead(input: $i) { createdContact createdCompany contact { id name emails { email } company { name } } company { id name } opportunity { name amount { amountMinor currency } } lead { status convertedContact { id } convertedAt } } }";
 
@@ -540,19 +524,7 @@ async fn deals_can_be_deleted_restored_and_reassigned() {
         .gql_ok(Some(&rep.token), "{ opportunities { totalCount } }", json!({}))
         .await;
     assert_eq!(mine["opportunities"]["totalCount"], 1);
-    let tl = app
-        .gql_ok(
-            Some(&t.admin_token),
-            "query($id: ID!) { opportunity(id: $id) { timeline { edges { node { kind } } } } }",
-            json!({ "id": d }),
-        )
-        .await;
-    let kinds: Vec<&str> = tl["opportunity"]["timeline"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["kind"].as_str().unwrap())
-        .collect();
+    let kinds = timeline_kinds(&app, &t.admin_token, "opportunity", &d).await;
     assert_eq!(kinds, ["owner_changed", "restored", "deleted", "created"]);
 }
 
@@ -648,6 +620,13 @@ fn names(conn: &Value, field: &str) -> Vec<String> {
         .iter()
         .map(|e| e["node"][field].as_str().unwrap().to_string())
         .collect()
+}
+
+/// The kinds of a record's timeline entries, newest first.
+async fn timeline_kinds(app: &TestApp, token: &str, record: &str, id: &str) -> Vec<String> {
+    let q = format!("query($id: ID!) {{ {record}(id: $id) {{ timeline {{ edges {{ node {{ kind }} }} }} }} }}");
+    let r = app.gql_ok(Some(token), &q, json!({ "id": id })).await;
+    names(&r[record]["timeline"], "kind")
 }
 
 const CREATE_LEAD: &str = "mutation($i: CreateLeadInput!) { createLead(input: $i) { lead { id } } }";
@@ -886,14 +865,7 @@ async fn tasks_are_updated_deleted_restored_filtered_and_paged() {
     let t = app.tenant("Acme").await;
     let tok = t.admin_token.as_str();
     let rep = crate::e2e_invitation::invite_and_accept(&app, &t, "REP").await;
-    let c = app
-        .gql_ok(
-            Some(tok),
-            "mutation { createContact(input: { name: \"Pat\" }) { contact { id } } }",
-            json!({}),
-        )
-        .await;
-    let contact = c["createContact"]["contact"]["id"].as_str().unwrap().to_string();
+    let contact = contact(&app, tok, json!({ "name": "Pat" })).await;
     const CREATE: &str = "mutation($i: CreateTaskInput!) { createTask(input: $i) { task { id } } }";
     let mut ids = Vec::new();
     for (title, due, prio, linked) in [
@@ -1098,26 +1070,9 @@ async fn tasks_are_updated_deleted_restored_filtered_and_paged() {
         )
         .await;
     assert_eq!(r["restoreTask"]["task"]["deletedAt"], Value::Null);
-    let kinds: Vec<&str> = r["restoreTask"]["task"]["timeline"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["kind"].as_str().unwrap())
-        .collect();
+    let kinds = names(&r["restoreTask"]["task"]["timeline"], "kind");
     assert_eq!(kinds, ["restored", "deleted", "task_completed", "created"]);
-    let tl = app
-        .gql_ok(
-            Some(tok),
-            "query($id: ID!) { contact(id: $id) { timeline { edges { node { kind } } } } }",
-            json!({ "id": contact }),
-        )
-        .await;
-    let kinds: Vec<&str> = tl["contact"]["timeline"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["kind"].as_str().unwrap())
-        .collect();
+    let kinds = timeline_kinds(&app, tok, "contact", &contact).await;
     assert_eq!(
         kinds,
         [
@@ -1176,14 +1131,12 @@ async fn deals_filter_with_and_or_not_across_contacts_search_deleted_and_page_ba
     let app = TestApp::spawn().await;
     let t = app.tenant("Acme").await;
     let tok = t.admin_token.as_str();
-    let c = app
-        .gql_ok(
-            Some(tok),
-            "mutation { createContact(input: { name: \"Pat Buyer\", emails: [{ email: \"pat@buyer.com\" }] }) { contact { id } } }",
-            json!({}),
-        )
-        .await;
-    let pat = c["createContact"]["contact"]["id"].as_str().unwrap().to_string();
+    let pat = contact(
+        &app,
+        tok,
+        json!({ "name": "Pat Buyer", "emails": [{ "email": "pat@buyer.com" }] }),
+    )
+    .await;
     let mut ids = Vec::new();
     for (name, amount, with_pat) in [
         ("Forklifts", 500, true),
