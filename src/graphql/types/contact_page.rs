@@ -69,13 +69,17 @@ pub async fn read(ctx: &Context<'_>, page: Page<contact::Model>) -> async_graphq
     let (companies, owners, mut emails, mut tags, mut last) = futures::try_join!(
         async {
             match w_company && !company_ids.is_empty() {
-                true => service::company::by_ids(cx, scope, &company_ids).await.map(by_id),
+                true => service::company::by_ids(cx, scope, &company_ids)
+                    .await
+                    .map(|r| by_id(r, |c| c.id)),
                 false => Ok(HashMap::new()),
             }
         },
         async {
             match w_owner && !owner_ids.is_empty() {
-                true => service::user::by_ids(cx, ws, &owner_ids).await.map(by_id),
+                true => service::user::by_ids(cx, ws, &owner_ids)
+                    .await
+                    .map(|r| by_id(r, |u| u.id)),
                 false => Ok(HashMap::new()),
             }
         },
@@ -122,22 +126,6 @@ pub async fn read(ctx: &Context<'_>, page: Page<contact::Model>) -> async_graphq
     })
 }
 
-fn by_id<M: HasId>(rows: Vec<M>) -> HashMap<Uuid, Arc<M>> {
-    rows.into_iter().map(|r| (r.id(), Arc::new(r))).collect()
-}
-
-trait HasId {
-    fn id(&self) -> Uuid;
-}
-
-impl HasId for company::Model {
-    fn id(&self) -> Uuid {
-        self.id
-    }
-}
-
-impl HasId for user::Model {
-    fn id(&self) -> Uuid {
-        self.id
-    }
+fn by_id<M>(rows: Vec<M>, id: fn(&M) -> Uuid) -> HashMap<Uuid, Arc<M>> {
+    rows.into_iter().map(|r| (id(&r), Arc::new(r))).collect()
 }
