@@ -14,6 +14,8 @@ use workers::{JobStore, Queue, Runtime};
 
 use crate::auth::keys::Keys;
 use crate::auth::rate_limit::RateLimiter;
+use crate::auth::scope_cache::ScopeCache;
+use crate::auth::scope_channel::ScopeChannel;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::graphql::{self, AppSchema};
@@ -58,18 +60,29 @@ impl App {
             None => JobStore::Sqlite(config.job_store_path()),
         };
         let queue = Queue::open(&store, HEARTBEAT).await?;
-        let limiter = match &config.redis_url {
+        let redis = match &config.redis_url {
             Some(url) => {
                 let client = redis::Client::open(url.expose_secret())?;
-                let conn = redis::aio::ConnectionManager::new(client).await?;
-                RateLimiter::redis(
-                    conn,
-                    &config.redis_prefix,
-                    config.login_rate_per_minute,
-                    config.login_burst,
-                )
+                let conn = redis::aio::ConnectionManager::new(client.clone()).await?;
+                Some((client, conn))
             }
+            None => None,
+        };
+        let limiter = match &redis {
+            Some((_, conn)) => RateLimiter::redis(
+                conn.clone(),
+                &config.redis_prefix,
+                config.login_rate_per_minute,
+                config.login_burst,
+            ),
             None => RateLimiter::local(config.login_rate_per_minute, config.login_burst),
+        };
+        let scopes = Arc::new(ScopeCache::new(Duration::from_secs(config.auth_cache_secs), true));
+        let scope_channel = match redis {
+            Some((client, conn)) => {
+                Some(ScopeChannel::start(client, conn, &config.redis_prefix, scopes.clone()).await?)
+            }
+            None => None,
         };
         let mailer = Arc::new(match &config.smtp_url {
             Some(url) => Mailer::smtp(url, Duration::from_secs(30))?,
@@ -81,6 +94,8 @@ impl App {
             keys,
             queue: queue.clone(),
             limiter,
+            scopes,
+            scope_channel,
             statements,
         });
         let handlers = Arc::new(Handlers {
@@ -151,6 +166,9 @@ async fn connect(config: &Config) -> Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url);
     opts.max_connections(config.database_max_connections)
         .acquire_timeout(Duration::from_secs(10))
+        // sqlx pings every connection it hands out by default: one more round trip per
+        // statement. Only a connection idle long enough to have been dropped is checked.
+        .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false)
         // WAL lets readers and the writer work at once; the busy timeout makes writers queue
         // instead of failing under concurrent requests.

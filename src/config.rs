@@ -115,6 +115,10 @@ pub struct Config {
     pub login_rate_per_minute: u32,
     /// RAPPORT_LOGIN_BURST: sign-in attempts allowed back to back before the rate applies.
     pub login_burst: u32,
+    /// RAPPORT_AUTH_CACHE_SECS: how long a verified token's scope is reused without reading the
+    /// database (0 = never). Revocations and role changes drop it at once, in every process
+    /// subscribed to the same Redis; this bounds only changes made outside the API.
+    pub auth_cache_secs: u64,
 }
 
 impl Default for Config {
@@ -149,6 +153,7 @@ impl Default for Config {
             invitation_ttl_hours: 24 * 7,
             login_rate_per_minute: 10,
             login_burst: 10,
+            auth_cache_secs: 10,
         }
     }
 }
@@ -224,6 +229,11 @@ impl Config {
             ("RAPPORT_SESSION_TTL_HOURS", self.session_ttl_hours.max(0) as u64),
             ("RAPPORT_INVITATION_TTL_HOURS", self.invitation_ttl_hours.max(0) as u64),
         ];
+        if self.auth_cache_secs > 300 {
+            return Err(Error::Config(
+                "RAPPORT_AUTH_CACHE_SECS must be at most 300 (0 turns the cache off)".into(),
+            ));
+        }
         if let Some((name, _)) = positive.iter().find(|(_, v)| *v == 0) {
             return Err(Error::Config(format!("{name} must be a positive number")));
         }

@@ -83,6 +83,7 @@ pub async fn revoke(cx: &Context, scope: &TenantScope, id: Uuid) -> Result<auth_
             .col_expr(auth_token::Column::RevokedAt, Expr::value(now()))
             .exec(&cx.db)
             .await?;
+        session::forget(cx, scope.workspace_id).await;
     }
     visible(scope)
         .filter(auth_token::Column::Id.eq(id))

@@ -12,7 +12,7 @@ use crate::domain::text;
 use crate::error::{Error, Result};
 use crate::scope::TenantScope;
 use crate::service::pagination::{Page, PageArgs, SortKey, SortPart, SortValue, paginate, total};
-use crate::service::{Context, now};
+use crate::service::{Context, now, session};
 
 pub struct NewDepartment {
     pub name: String,
@@ -180,6 +180,8 @@ pub async fn move_to(
     am.parent_id = Set(parent_id);
     let row = am.update(&txn).await?;
     txn.commit().await?;
+    // Managers' data scopes are path prefixes: the moved subtree's managers see other rows now.
+    session::forget(cx, scope.workspace_id).await;
     Ok(row)
 }
 

@@ -34,6 +34,8 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::keys::Keys;
 use crate::auth::rate_limit::RateLimiter;
+use crate::auth::scope_cache::ScopeCache;
+use crate::auth::scope_channel::ScopeChannel;
 use crate::config::Config;
 
 /// What the use cases need from the outside world, built once by `App::build`.
@@ -43,6 +45,10 @@ pub struct Context {
     pub keys: Keys,
     pub queue: workers::Queue,
     pub limiter: RateLimiter,
+    /// Verified tokens' scopes, reused for a few seconds (see `auth::scope_cache`).
+    pub scopes: Arc<ScopeCache>,
+    /// Announces scope changes to other processes; `None` without Redis (one process).
+    pub scope_channel: Option<ScopeChannel>,
     /// SQL statements this process has run: a cheap counter that the N+1 tests read.
     pub statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }

@@ -316,9 +316,7 @@ where
             select.order_by(p.column, order)
         };
     }
-    let mut rows = select
-        .order_by(key.id_column, dir(key.id_descending()))
-        .limit(limit + 1)
+    let mut rows = with_limit(db, select.order_by(key.id_column, dir(key.id_descending())), limit + 1)
         .all(db)
         .await?;
     let more = rows.len() as u64 > limit;
@@ -337,6 +335,21 @@ where
         has_next_page,
         has_previous_page,
     })
+}
+
+/// `select` with `LIMIT n` written into the SQL rather than bound as a parameter. With a bound
+/// limit PostgreSQL's generic plan assumes a tenth of the table is read, so its plan cache never
+/// adopts it and re-plans every page (0.09 ms of server CPU per contacts page, seen in
+/// `pg_stat_statements`: one plan per call). `n` is a validated page size (2 to 101), so the
+/// statement cache holds at most one statement per size.
+fn with_limit<E: EntityTrait, C: ConnectionTrait>(
+    db: &C,
+    select: Select<E>,
+    n: u64,
+) -> sea_orm::SelectorRaw<sea_orm::SelectModel<E::Model>> {
+    let mut stmt = select.build(db.get_database_backend());
+    stmt.sql.push_str(&format!(" LIMIT {n}"));
+    E::find().from_raw_sql(stmt)
 }
 
 fn with_cursors<E: EntityTrait>(

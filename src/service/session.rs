@@ -8,6 +8,7 @@ use secrecy::SecretString;
 use uuid::Uuid;
 
 use crate::auth::password;
+use crate::auth::scope_cache::Entry as ScopeEntry;
 use crate::auth::token::{self, TokenKind};
 use crate::domain::email::EmailAddress;
 use crate::domain::role::{Role, status};
@@ -145,6 +146,7 @@ pub async fn sign_out(cx: &Context, scope: &TenantScope) -> Result<()> {
             .col_expr(auth_token::Column::RevokedAt, Expr::value(now()))
             .exec(&cx.db)
             .await?;
+        forget(cx, scope.workspace_id).await;
     }
     Ok(())
 }
@@ -152,15 +154,20 @@ pub async fn sign_out(cx: &Context, scope: &TenantScope) -> Result<()> {
 /// A bearer token → the caller's scope; every failure is the same `UNAUTHENTICATED`.
 pub async fn authenticate(cx: &Context, presented: &str) -> Result<TenantScope> {
     let invalid = || Error::Unauthenticated("The token is invalid, expired or revoked; sign in again.".into());
-    // Token and user in one statement: this runs on every request.
-    let Some((tok, Some(user))) = auth_token::Entity::find_by_hash(&token::hash(presented))
+    let hash = token::hash(presented);
+    let t = now();
+    if let Some(scope) = cx.scopes.get(&hash, t) {
+        return Ok(scope);
+    }
+    let generation = cx.scopes.generation();
+    // Token and user in one statement: this runs on every request the cache cannot answer.
+    let Some((tok, Some(user))) = auth_token::Entity::find_by_hash(&hash)
         .find_also_related(user::Entity)
         .one(&cx.db)
         .await?
     else {
         return Err(invalid());
     };
-    let t = now();
     if tok.revoked_at.is_some() || tok.expires_at.is_some_and(|e| e <= t) || user.workspace_id != tok.workspace_id {
         return Err(invalid());
     }
@@ -168,14 +175,30 @@ pub async fn authenticate(cx: &Context, presented: &str) -> Result<TenantScope> 
         return Err(invalid());
     }
     // last_used_at is for people auditing keys; a minute's precision spares a write per request.
+    let mut last_used = tok.last_used_at.unwrap_or(t);
     if tok.last_used_at.is_none_or(|u| t - u > Duration::minutes(1)) {
         auth_token::Entity::update_in(tok.workspace_id)
             .filter(auth_token::Column::Id.eq(tok.id))
             .col_expr(auth_token::Column::LastUsedAt, Expr::value(t))
             .exec(&cx.db)
             .await?;
+        last_used = t;
     }
-    scope_for(cx, &user, Some(tok.id)).await
+    let scope = scope_for(cx, &user, Some(tok.id)).await?;
+    // Reused until last_used_at is due again, so the database path keeps it to the minute.
+    let entry = ScopeEntry::new(scope.clone(), tok.expires_at, last_used + Duration::minutes(1));
+    cx.scopes.put(generation, hash, entry);
+    Ok(scope)
+}
+
+/// After a change to what the workspace's tokens grant has committed (a token revoked, a
+/// user's role, department, status or password, the department tree): every process stops
+/// reusing the workspace's verified tokens, so the change acts on the next request.
+pub async fn forget(cx: &Context, workspace_id: Uuid) {
+    cx.scopes.forget_workspace(workspace_id);
+    if let Some(channel) = &cx.scope_channel {
+        channel.publish(workspace_id).await;
+    }
 }
 
 /// The data scope follows role and department: admins see the workspace, managers their

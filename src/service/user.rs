@@ -302,6 +302,7 @@ pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, changes: UserCh
     }
     let row = am.update(&txn).await?;
     txn.commit().await?;
+    session::forget(cx, scope.workspace_id).await;
     Ok(row)
 }
 
@@ -353,6 +354,7 @@ pub async fn deactivate(cx: &Context, scope: &TenantScope, id: Uuid) -> Result<u
     am.status = Set(status::DEACTIVATED.into());
     let row = am.update(&txn).await?;
     txn.commit().await?;
+    session::forget(cx, scope.workspace_id).await;
     Ok(row)
 }
 
@@ -376,6 +378,7 @@ pub async fn reactivate(cx: &Context, scope: &TenantScope, id: Uuid) -> Result<u
     am.status = Set(next.into());
     let row = am.update(&txn).await?;
     txn.commit().await?;
+    session::forget(cx, scope.workspace_id).await;
     Ok(row)
 }
 
@@ -417,6 +420,7 @@ pub async fn change_password(
     am.password_hash = Set(Some(hash));
     let row = am.update(&txn).await?;
     txn.commit().await?;
+    session::forget(cx, scope.workspace_id).await;
     Ok(row)
 }
 

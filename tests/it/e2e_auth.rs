@@ -325,3 +325,137 @@ async fn the_last_admin_cannot_be_demoted_or_deactivated() {
     let me = app.gql_ok(Some(&t.admin_token), ME, json!({})).await;
     assert_eq!(me["me"]["role"], "ADMIN");
 }
+
+/// Statements the app runs for one request.
+async fn statements_for(app: &TestApp, token: &str, query: &str) -> u64 {
+    use std::sync::atomic::Ordering;
+    let before = app.cx.statements.load(Ordering::SeqCst);
+    app.gql_ok(Some(token), query, json!({})).await;
+    app.cx.statements.load(Ordering::SeqCst) - before
+}
+
+#[tokio::test]
+async fn a_verified_token_is_reused_until_something_about_it_changes() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    let other = app.tenant("Other").await;
+    // Verified by `tenant()` already; the cache answers without reading the database.
+    assert_eq!(statements_for(&app, &t.admin_token, "{ __typename }").await, 0);
+    // A change in another workspace leaves this one's tokens alone.
+    app.gql_ok(
+        Some(&other.admin_token),
+        "mutation { signOut { signedOut } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(statements_for(&app, &t.admin_token, "{ __typename }").await, 0);
+    // Revoking any key of the workspace makes its tokens be read again, once.
+    let key = app
+        .gql_ok(
+            Some(&t.admin_token),
+            "mutation { createApiKey(input: { name: \"ERP\" }) { apiKey { id } } }",
+            json!({}),
+        )
+        .await;
+    app.gql_ok(
+        Some(&t.admin_token),
+        "mutation($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { id } } }",
+        json!({ "id": key["createApiKey"]["apiKey"]["id"] }),
+    )
+    .await;
+    assert!(statements_for(&app, &t.admin_token, "{ __typename }").await > 0);
+    assert_eq!(statements_for(&app, &t.admin_token, "{ __typename }").await, 0);
+
+    // Turned off, every request reads its token.
+    let off = TestApp::spawn_with(|c| c.auth_cache_secs = 0).await;
+    let t = off.tenant("Acme").await;
+    assert!(statements_for(&off, &t.admin_token, "{ __typename }").await > 0);
+    assert!(statements_for(&off, &t.admin_token, "{ __typename }").await > 0);
+}
+
+#[tokio::test]
+async fn role_status_and_session_changes_act_on_the_next_request() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("Acme").await;
+    let rep = crate::e2e_invitation::invite_and_accept(&app, &t, "REP").await;
+    const NEW_DEPT: &str = "mutation($n: String!) { createDepartment(input: { name: $n }) { department { id } } }";
+    app.gql_err(Some(&rep.token), NEW_DEPT, json!({ "n": "A" }), "FORBIDDEN")
+        .await;
+    app.gql_ok(
+        Some(&t.admin_token),
+        "mutation($id: ID!) { updateUser(input: { id: $id, role: ADMIN }) { user { role } } }",
+        json!({ "id": rep.id }),
+    )
+    .await;
+    app.gql_ok(Some(&rep.token), NEW_DEPT, json!({ "n": "B" })).await;
+    app.gql_ok(
+        Some(&t.admin_token),
+        "mutation($id: ID!) { updateUser(input: { id: $id, role: REP }) { user { role } } }",
+        json!({ "id": rep.id }),
+    )
+    .await;
+    app.gql_err(Some(&rep.token), NEW_DEPT, json!({ "n": "C" }), "FORBIDDEN")
+        .await;
+    let me = app.gql_ok(Some(&rep.token), ME, json!({})).await;
+    assert_eq!(me["me"]["role"], "REP");
+
+    // A second session, used (so verified and reused) before the first one signs out.
+    let second = app.sign_in(&t.admin_email, &t.admin_password).await;
+    app.gql_ok(Some(&second), ME, json!({})).await;
+    app.gql_ok(Some(&t.admin_token), "mutation { signOut { signedOut } }", json!({}))
+        .await;
+    app.gql_err(Some(&t.admin_token), ME, json!({}), "UNAUTHENTICATED")
+        .await;
+    app.gql_ok(Some(&second), ME, json!({})).await;
+
+    app.gql_ok(
+        Some(&second),
+        "mutation($id: ID!) { deactivateUser(input: { id: $id }) { user { id } } }",
+        json!({ "id": rep.id }),
+    )
+    .await;
+    app.gql_err(Some(&rep.token), ME, json!({}), "UNAUTHENTICATED").await;
+}
+
+#[tokio::test]
+async fn a_revocation_reaches_every_process_that_shares_redis() {
+    let first = TestApp::spawn().await;
+    if first.env.redis_url.is_none() {
+        // Without Redis the product runs as one API process; nothing to tell others.
+        eprintln!("skipping: set RAPPORT_TEST_REDIS_URL to run two processes against one Redis");
+        return;
+    }
+    let second = TestApp::start(first.env.clone(), rapport::config::Mode::Api, |_| {}).await;
+    let t = first.tenant("Acme").await;
+    let key = first
+        .gql_ok(
+            Some(&t.admin_token),
+            "mutation { createApiKey(input: { name: \"ERP\" }) { secret apiKey { id } } }",
+            json!({}),
+        )
+        .await;
+    let secret = key["createApiKey"]["secret"].as_str().unwrap().to_string();
+    // The second process verifies the key once, then reuses it.
+    second.gql_ok(Some(&secret), ME, json!({})).await;
+    assert_eq!(statements_for(&second, &secret, "{ __typename }").await, 0);
+
+    let heard_before = second.cx.scopes.generation();
+    first
+        .gql_ok(
+            Some(&t.admin_token),
+            "mutation($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { id } } }",
+            json!({ "id": key["createApiKey"]["apiKey"]["id"] }),
+        )
+        .await;
+    // Redis delivers the news a moment after the revoking request returns: wait for the
+    // second process to have heard it (bounded), then it must refuse the key.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while second.cx.scopes.generation() == heard_before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the second process never heard of the revocation"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    second.gql_err(Some(&secret), ME, json!({}), "UNAUTHENTICATED").await;
+}
