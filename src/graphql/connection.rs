@@ -21,6 +21,26 @@ pub fn args(first: Option<i32>, after: Option<String>, last: Option<i32>, before
         after,
         last,
         before,
+        skip_cursors: false,
+    }
+}
+
+/// `args` for a list whose selection is known: cursors are made only if asked for.
+pub fn args_for(
+    ctx: &async_graphql::Context<'_>,
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> PageArgs {
+    let look = ctx.look_ahead();
+    let info = look.field("pageInfo");
+    let wanted = look.field("edges").field("cursor").exists()
+        || info.field("startCursor").exists()
+        || info.field("endCursor").exists();
+    PageArgs {
+        skip_cursors: !wanted,
+        ..args(first, after, last, before)
     }
 }
 

@@ -2,6 +2,7 @@
 //! mutations over GET, body and batch limits, execution timeout), authentication from the
 //! bearer token, CORS, and health checks. Only `app` depends on this module.
 
+mod documents;
 mod export;
 mod graphiql;
 mod graphql;
@@ -23,6 +24,7 @@ use crate::service::Context;
 pub struct HttpState {
     pub cx: Arc<Context>,
     pub schema: AppSchema,
+    pub documents: Arc<documents::Documents>,
 }
 
 pub fn router(cx: Arc<Context>, schema: AppSchema) -> Router {
@@ -37,7 +39,11 @@ pub fn router(cx: Arc<Context>, schema: AppSchema) -> Router {
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
         .expose_headers([HeaderName::from_static("x-request-id")]);
-    let state = HttpState { cx, schema };
+    let state = HttpState {
+        cx,
+        schema,
+        documents: Arc::default(),
+    };
     Router::new()
         .route("/graphql", get(graphql::get_handler).post(graphql::post_handler))
         .route("/graphql/ws", get(ws::handler))

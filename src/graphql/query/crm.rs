@@ -62,7 +62,9 @@ impl CrmQuery {
         #[graphql(desc = "A company's global id.")] id: ID,
     ) -> async_graphql::Result<Company> {
         let id = ids::decode("id", "Company", "company", &id).gql()?;
-        Ok(Company(service::company::get(cx(ctx), scope(ctx)?, id).await.gql()?))
+        Ok(Company::from(
+            service::company::get(cx(ctx), scope(ctx)?, id).await.gql()?,
+        ))
     }
 
     /// Companies you may see, by name unless `orderBy` says otherwise.
@@ -108,7 +110,7 @@ impl CrmQuery {
         } else {
             0
         };
-        Ok(connection::build(page.map(Company), total))
+        Ok(connection::build(page.map(Company::from), total))
     }
 
     /// One contact.
@@ -171,7 +173,7 @@ impl CrmQuery {
             order: &order,
             deleted,
         };
-        let page = service::contact::list(cx, scope, &a, &connection::args(first, after, last, before))
+        let page = service::contact::list(cx, scope, &a, &connection::args_for(ctx, first, after, last, before))
             .await
             .gql()?;
         let total = if connection::wants_total(ctx) {

@@ -30,7 +30,7 @@ impl NodeQuery {
             "ApiKey" => Ok(Node::ApiKey(ApiKey(
                 service::api_key::get(cx, scope, uuid).await.gql()?,
             ))),
-            "Company" => Ok(Node::Company(Company(
+            "Company" => Ok(Node::Company(Company::from(
                 service::company::get(cx, scope, uuid).await.gql()?,
             ))),
             "Contact" => Ok(Node::Contact(Contact::new(

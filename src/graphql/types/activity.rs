@@ -93,7 +93,7 @@ impl Activity {
             .load_one(id)
             .await
             .map_err(loader_error)?
-            .map(Company))
+            .map(Company::from))
     }
     /// Who logged it.
     async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object};
 use entity::company;
 
@@ -12,8 +14,14 @@ use crate::graphql::types::user::User;
 use crate::graphql::{cx, ids, scope};
 use crate::service;
 
-/// A customer company.
-pub struct Company(pub company::Model);
+/// A customer company. Shared, not copied: a list page reads one company for many contacts.
+pub struct Company(pub Arc<company::Model>);
+
+impl From<company::Model> for Company {
+    fn from(m: company::Model) -> Self {
+        Self(Arc::new(m))
+    }
+}
 
 #[Object]
 impl Company {

@@ -88,11 +88,11 @@ impl Contact {
     /// Their company.
     async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Company>> {
         if let Some(read) = &self.read().company {
-            return Ok(read.as_deref().cloned().map(Company));
+            return Ok(read.clone().map(Company));
         }
         let Some(id) = self.row.company_id else { return Ok(None) };
         let l = ctx.data_unchecked::<Loaders>();
-        Ok(l.companies.load_one(id).await.map_err(loader_error)?.map(Company))
+        Ok(l.companies.load_one(id).await.map_err(loader_error)?.map(Company::from))
     }
     /// Every email address, primary first. All of them match incoming mail.
     async fn emails(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ContactEmail>> {
@@ -207,7 +207,7 @@ impl Contact {
         crate::graphql::types::activity::connection_of(
             ctx,
             service::activity::Of::Contact(self.row.id),
-            connection::args(first, after, last, before),
+            connection::args_for(ctx, first, after, last, before),
         )
         .await
     }

@@ -214,7 +214,7 @@ impl Opportunity {
             .load_one(id)
             .await
             .map_err(loader_error)?
-            .map(Company))
+            .map(Company::from))
     }
     /// The people on the deal.
     async fn contacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DealContact>> {
@@ -435,7 +435,7 @@ impl Lead {
             .load_one(id)
             .await
             .map_err(loader_error)?
-            .map(Company))
+            .map(Company::from))
     }
     /// The deal opened at conversion.
     async fn converted_opportunity(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Opportunity>> {
