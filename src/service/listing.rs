@@ -5,12 +5,12 @@
 //!
 //! Nothing here knows a record's rules; it only strings the record's own pieces together.
 
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryResult, Select};
 
 use crate::error::Result;
 use crate::scope::TenantScope;
 use crate::service::Context;
-use crate::service::pagination::{OrderPart, Page, PageArgs, SortKey, paginate, total};
+use crate::service::pagination::{OrderPart, Page, PageArgs, SortKey, paginate, paginate_rows, total};
 use crate::service::records::{Owned, owner_visible};
 
 /// A record with a list.
@@ -45,15 +45,19 @@ pub struct ListArgs<'a, E: Listed> {
 /// The rows the caller may see: in the workspace, owned by someone in the caller's data scope,
 /// live or (to restore them) deleted.
 pub fn visible<E: Listed>(scope: &TenantScope, deleted: bool) -> Select<E> {
+    E::find().filter(visible_condition::<E>(scope, deleted))
+}
+
+/// The condition of [`visible`], for a query that joins the record's table.
+pub fn visible_condition<E: Listed>(scope: &TenantScope, deleted: bool) -> Condition {
     let o = &E::OWNED;
-    let q = E::find()
-        .filter(o.workspace.eq(scope.workspace_id))
-        .filter(owner_visible(scope, o.owner));
-    if deleted {
-        q.filter(o.deleted_at.is_not_null())
-    } else {
-        q.filter(o.deleted_at.is_null())
-    }
+    Condition::all()
+        .add(o.workspace.eq(scope.workspace_id))
+        .add(owner_visible(scope, o.owner))
+        .add(match deleted {
+            true => o.deleted_at.is_not_null(),
+            false => o.deleted_at.is_null(),
+        })
 }
 
 /// The visible rows that match a filter and a search.
@@ -76,6 +80,30 @@ pub fn select<E: Listed>(
 /// An ordering of the list from `(field, descending)` pairs, the id as its tiebreak.
 pub fn sort_key<E: Listed>(order: &[(E::Order, bool)]) -> Result<SortKey<E>> {
     SortKey::of(E::OWNED.plural, E::OWNED.id, E::OWNED.id_of, order, E::order_part)
+}
+
+/// One page of the list, each row read by `read_row` from a select that `extend` may join
+/// to other tables (their columns under names of their own).
+pub async fn list_rows<E: Listed, R>(
+    cx: &Context,
+    scope: &TenantScope,
+    a: &ListArgs<'_, E>,
+    page: &PageArgs,
+    extend: impl FnOnce(Select<E>) -> Select<E>,
+    read_row: impl Fn(&QueryResult) -> Result<R>,
+    record: impl Fn(&R) -> &E::Model,
+) -> Result<Page<R>> {
+    let q = extend(select::<E>(scope, a.filter, a.search, a.deleted)?);
+    paginate_rows(
+        &cx.db,
+        scope.workspace_id,
+        q,
+        &sort_key(a.order)?,
+        page,
+        read_row,
+        record,
+    )
+    .await
 }
 
 /// One page of the list.

@@ -600,6 +600,20 @@ async fn a_page_of_50_costs_the_same_statements_as_a_page_of_5() {
     assert!(five <= 14, "a page costs {five} statements");
 }
 
+/// The list screen's company column comes with the page: one statement in all (the caller's
+/// token is verified once and then reused), whatever the page size.
+#[tokio::test]
+async fn a_page_of_contacts_with_company_names_is_one_statement() {
+    let app = TestApp::spawn().await;
+    let key = seeded(&app).await;
+    let q = "query($n: Int!) { contacts(first: $n) { edges { node { id name company { name } } } } }";
+    assert_eq!(statements(&app, &key, q, json!({ "n": 5 }), "contacts", 5).await, 1);
+    assert_eq!(statements(&app, &key, q, json!({ "n": 50 }), "contacts", 50).await, 1);
+    // Asking more of the company reads the companies in a statement of their own.
+    let q = "query($n: Int!) { contacts(first: $n) { edges { node { id name company { name region } } } } }";
+    assert_eq!(statements(&app, &key, q, json!({ "n": 50 }), "contacts", 50).await, 2);
+}
+
 /// The `contacts` list reads its rows' relations ahead for the whole page; each one must answer
 /// exactly as a single lookup (which goes through the DataLoaders) does, in every data scope:
 /// a rep's contact at a company they may not see shows no company, the same as `contact(id:)`.
@@ -641,14 +655,42 @@ async fn list_rows_answer_like_single_lookups_in_every_scope() {
         json!({ "name": "Manager Person", "companyId": mgr_co }),
     )
     .await;
+    // A contact whose company was deleted has none, on every path.
+    let gone = company(&app, &team.t.admin_token, json!({ "name": "Gone Co" })).await;
+    contact(
+        &app,
+        &team.t.admin_token,
+        json!({ "name": "Gone Person", "companyId": gone, "ownerId": team.rep_north.id }),
+    )
+    .await;
+    app.gql_ok(
+        Some(&team.t.admin_token),
+        "mutation($id: ID!) { deleteCompany(input: { id: $id }) { company { id } } }",
+        json!({ "id": gone }),
+    )
+    .await;
 
-    let fields =
-        "id name company { name } owner { email } primaryEmail emails { email primary } tags lastActivity { subject }";
-    for token in [&team.t.admin_token, &team.manager.token, &team.rep_north.token] {
+    // The company's name alone (read in the page's own statement), its id, number and name
+    // through a fragment (the same), and more of it (read as whole companies).
+    let field_sets = [
+        "id name company { name } owner { email } primaryEmail emails { email primary } tags lastActivity { subject }",
+        "id name company { ...Named __typename } tags",
+        "id name company { id name number industry domains owner { email } } primaryEmail",
+    ];
+    for (fields, token) in field_sets
+        .iter()
+        .flat_map(|f| [&team.t.admin_token, &team.manager.token, &team.rep_north.token].map(|t| (f, t)))
+    {
+        let fragment = match fields.contains("...Named") {
+            true => "fragment Named on Company { id number name }",
+            false => "",
+        };
         let list = app
             .gql_ok(
                 Some(token),
-                &format!("{{ contacts(first: 50) {{ edges {{ node {{ {fields} }} }} nodes {{ {fields} }} }} }}"),
+                &format!(
+                    "{{ contacts(first: 50) {{ edges {{ node {{ {fields} }} }} nodes {{ {fields} }} }} }} {fragment}"
+                ),
                 json!({}),
             )
             .await;
@@ -658,7 +700,7 @@ async fn list_rows_answer_like_single_lookups_in_every_scope() {
             let one = app
                 .gql_ok(
                     Some(token),
-                    &format!("query($id: ID!) {{ contact(id: $id) {{ {fields} }} }}"),
+                    &format!("query($id: ID!) {{ contact(id: $id) {{ {fields} }} }} {fragment}"),
                     json!({ "id": e["node"]["id"] }),
                 )
                 .await;
@@ -677,6 +719,7 @@ async fn list_rows_answer_like_single_lookups_in_every_scope() {
     assert_eq!(
         r["contacts"]["nodes"],
         json!([
+            { "name": "Gone Person", "company": null, "tags": [], "primaryEmail": null, "lastActivity": null },
             { "name": "Person 0", "company": null, "tags": ["a", "b"], "primaryEmail": "p0@x.example", "lastActivity": { "subject": "call 0" } },
             { "name": "Person 1", "company": { "name": "North Co" }, "tags": ["a", "b"], "primaryEmail": "q1@y.example", "lastActivity": { "subject": "call 1" } },
             { "name": "Person 2", "company": null, "tags": [], "primaryEmail": "p2@x.example", "lastActivity": null },

@@ -173,15 +173,13 @@ impl CrmQuery {
             order: &order,
             deleted,
         };
-        let page = service::contact::list(cx, scope, &a, &connection::args_for(ctx, first, after, last, before))
-            .await
-            .gql()?;
+        let page = contact_page::list(ctx, &a, &connection::args_for(ctx, first, after, last, before)).await?;
         let total = if connection::wants_total(ctx) {
             service::contact::count(cx, scope, &a).await.gql()?
         } else {
             0
         };
-        Ok(connection::build(contact_page::read(ctx, page).await?, total))
+        Ok(connection::build(page, total))
     }
 
     /// One activity (visible through the record it belongs to).

@@ -136,7 +136,7 @@ impl Company {
         };
         let page = match batch {
             true => page.map(Contact::new),
-            false => contact_page::read(ctx, page).await?,
+            false => contact_page::read(ctx, page.map(|c| (c, None))).await?,
         };
         Ok(connection::build(page, total))
     }
