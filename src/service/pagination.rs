@@ -390,8 +390,8 @@ fn with_cursors<E: EntityTrait, R>(
             let c = CursorData {
                 w: workspace_id,
                 k: name.to_string(),
-                v: key.parts.iter().map(|p| (p.value)(&m)).collect(),
-                i: (key.id)(&m),
+                v: key.parts.iter().map(|p| (p.value)(m)).collect(),
+                i: (key.id)(m),
             };
             (encode(&c), r)
         })
