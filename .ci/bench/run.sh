@@ -144,8 +144,10 @@ log "workspace $WS; companies contacts activities: $ROWS; size $("${PSQL[@]}" -d
 PGL_STARTED=1
 PGL_PID=$(cat "$BENCH_CACHE/run/postgraphile-$PGL_PORT.pid")
 
+# Both servers with a pool of 10 connections: PostGraphile's (node-postgres' default) and Rapport's
+# default. More backends than cores only make them compete (docs/BENCHMARKS.md, pool sizes).
 (cd "$D" && exec env RAPPORT_DATABASE_URL="$DB_URL" RAPPORT_DATA_DIR="$D/rapport-data" RAPPORT_MODE=api \
-  RAPPORT_ENV=production RAPPORT_LISTEN=127.0.0.1:$RAPPORT_PORT RAPPORT_DATABASE_MAX_CONNECTIONS=32 \
+  RAPPORT_ENV=production RAPPORT_LISTEN=127.0.0.1:$RAPPORT_PORT RAPPORT_DATABASE_MAX_CONNECTIONS=10 \
   RAPPORT_LOG=warn "$BIN" </dev/null >"$D/rapport.log" 2>&1) &
 RAPPORT_PID=$!
 deadline=$((SECONDS + 60))
@@ -216,7 +218,7 @@ done
   echo "## Rapport vs PostGraphile, $(date -u '+%F %H:%M UTC')"
   echo
   echo "- Rapport $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$REPO" diff --quiet HEAD 2>/dev/null || echo ' (uncommitted changes)'), release build," \
-    "RAPPORT_MODE=api RAPPORT_ENV=production RAPPORT_DATABASE_MAX_CONNECTIONS=32 RAPPORT_LOG=warn"
+    "RAPPORT_MODE=api RAPPORT_ENV=production RAPPORT_DATABASE_MAX_CONNECTIONS=10 RAPPORT_LOG=warn"
   echo "- PostGraphile 5.1.5 (amber preset, NODE_ENV=production) on Node 22.23.3, via postgraphile.sh"
   echo "- PostgreSQL $PG_VERSION, shared_buffers 1GB, max_connections 200; one workspace seeded by" \
     "\`rapport seed --companies $COMPANIES --contacts $CONTACTS --activities $ACTIVITIES\`" \
