@@ -33,15 +33,18 @@ pub fn args_for(
     last: Option<i32>,
     before: Option<String>,
 ) -> PageArgs {
-    let look = ctx.look_ahead();
-    let info = look.field("pageInfo");
-    let wanted = look.field("edges").field("cursor").exists()
-        || info.field("startCursor").exists()
-        || info.field("endCursor").exists();
     PageArgs {
-        skip_cursors: !wanted,
+        skip_cursors: !cursors_wanted(&ctx.look_ahead()),
         ..args(first, after, last, before)
     }
+}
+
+/// Whether a connection's selection reads cursors (of edges, or the page's first and last).
+pub fn cursors_wanted(connection: &async_graphql::Lookahead<'_>) -> bool {
+    let info = connection.field("pageInfo");
+    connection.field("edges").field("cursor").exists()
+        || info.field("startCursor").exists()
+        || info.field("endCursor").exists()
 }
 
 pub fn build<T: OutputType>(page: Page<T>, total_count: i64) -> Conn<T> {

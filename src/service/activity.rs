@@ -124,7 +124,8 @@ pub async fn log(cx: &Context, scope: &TenantScope, input: ActivityInput) -> Res
     Ok(row)
 }
 
-fn newest_first() -> SortKey<activity::Entity> {
+/// The order of a record's activities: newest first, the id as tiebreak.
+pub fn newest_first() -> SortKey<activity::Entity> {
     SortKey::single(
         "activities",
         activity::Column::Id,

@@ -1309,3 +1309,148 @@ async fn order_by_several_fields_pages_both_ways_without_gaps_or_repeats() {
     )
     .await;
 }
+
+/// `contactByNumber` with a first page of activities reads both in one statement; whatever the
+/// selection, it answers exactly as `contact(id:)` does (which reads them apart), in every data
+/// scope, with or without cursors, for any page size, and pages on from its cursors the same.
+#[tokio::test]
+async fn a_contact_by_number_with_its_activities_answers_like_a_lookup() {
+    let app = TestApp::spawn().await;
+    let team = team(&app).await;
+    let busy = contact(&app, &team.rep_north.token, json!({ "name": "Busy" })).await;
+    let quiet = contact(&app, &team.rep_north.token, json!({ "name": "Quiet" })).await;
+    let theirs = contact(&app, &team.manager.token, json!({ "name": "Theirs" })).await;
+    for i in 0..23 {
+        // Pairs share a time, so the id decides their order.
+        let at = format!("2026-11-{:02}T09:00:00Z", 1 + i / 2);
+        app.gql_ok(
+            Some(&team.rep_north.token),
+            LOG,
+            json!({ "i": { "kind": "call", "subject": format!("call {i}"), "occurredAt": at, "contactId": busy } }),
+        )
+        .await;
+    }
+    app.gql_ok(
+        Some(&team.manager.token),
+        LOG,
+        json!({ "i": { "kind": "visit", "subject": "their visit", "contactId": theirs } }),
+    )
+    .await;
+    let other = app.tenant("Other").await;
+    let foreign = contact(&app, &other.admin_token, json!({ "name": "Busy" })).await;
+    let admin = &team.t.admin_token;
+    let busy_n = number_of(&app, admin, &busy).await;
+    let quiet_n = number_of(&app, admin, &quiet).await;
+    let theirs_n = number_of(&app, admin, &theirs).await;
+    let foreign_n = number_of(&app, &other.admin_token, &foreign).await;
+    let ids = [(busy_n, &busy), (quiet_n, &quiet), (theirs_n, &theirs)];
+
+    let selections = [
+        "id name activities(first: 20) { edges { node { id kind subject occurredAt } } }",
+        "id activities(first: 5) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { subject } } }",
+        "activities { edges { node { subject } } }",
+        "a: activities(first: 2) { edges { cursor node { subject } } } b: activities(first: 30) { totalCount edges { node { subject } } }",
+        "activities(first: 3) { pageInfo { endCursor } edges { node { subject } } } name",
+    ];
+    for token in [
+        &team.t.admin_token,
+        &team.manager.token,
+        &team.rep_north.token,
+        &team.rep_support.token,
+    ] {
+        for (n, id) in ids {
+            for sel in selections {
+                let by_number = app
+                    .gql(
+                        Some(token),
+                        &format!("query($n: Int!) {{ c: contactByNumber(number: $n) {{ {sel} }} }}"),
+                        json!({ "n": n }),
+                    )
+                    .await;
+                let by_id = app
+                    .gql(
+                        Some(token),
+                        &format!("query($id: ID!) {{ c: contact(id: $id) {{ {sel} }} }}"),
+                        json!({ "id": id }),
+                    )
+                    .await;
+                assert_eq!(by_number["data"], by_id["data"], "{sel} for contact {n}: {by_id}");
+                assert_eq!(
+                    by_number["errors"][0]["extensions"]["code"], by_id["errors"][0]["extensions"]["code"],
+                    "{sel} for contact {n}: {by_number}"
+                );
+            }
+        }
+    }
+    // What the rep sees of the busy contact: the newest 5 of 23, and the rest by its cursor.
+    let q = "query($n: Int!) { contactByNumber(number: $n) { activities(first: 5) { pageInfo { hasNextPage endCursor } edges { node { subject } } } } }";
+    let page = app.gql_ok(Some(&team.rep_north.token), q, json!({ "n": busy_n })).await;
+    let acts = &page["contactByNumber"]["activities"];
+    let subjects: Vec<&str> = acts["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects, ["call 22", "call 21", "call 20", "call 19", "call 18"]);
+    assert_eq!(acts["pageInfo"]["hasNextPage"], true);
+    let rest = app
+        .gql_ok(
+            Some(&team.rep_north.token),
+            "query($id: ID!, $after: String!) { contact(id: $id) { activities(first: 100, after: $after) { edges { node { subject } } } } }",
+            json!({ "id": busy, "after": acts["pageInfo"]["endCursor"] }),
+        )
+        .await;
+    assert_eq!(rest["contact"]["activities"]["edges"].as_array().unwrap().len(), 18);
+    // A contact out of scope is NOT_FOUND; numbers belong to a workspace, so the other
+    // workspace's first contact has the busy one's number, and none of its activities.
+    app.gql_err(Some(&team.rep_north.token), q, json!({ "n": theirs_n }), "NOT_FOUND")
+        .await;
+    assert_eq!(foreign_n, busy_n);
+    let theirs_q =
+        "query($n: Int!) { contactByNumber(number: $n) { id activities(first: 20) { edges { node { subject } } } } }";
+    let r = app
+        .gql_ok(Some(&other.admin_token), theirs_q, json!({ "n": busy_n }))
+        .await;
+    assert_eq!(r["contactByNumber"]["id"], foreign.as_str());
+    assert_eq!(r["contactByNumber"]["activities"]["edges"], json!([]));
+    // A size out of range is the activities field's error, as on any contact.
+    let err = app
+        .gql_err(
+            Some(&team.rep_north.token),
+            "query($n: Int!) { contactByNumber(number: $n) { name activities(first: 0) { edges { node { id } } } } }",
+            json!({ "n": busy_n }),
+            "BAD_USER_INPUT",
+        )
+        .await;
+    assert_eq!(err["extensions"]["field"], "first");
+    assert_eq!(err["path"], json!(["contactByNumber", "activities"]));
+}
+
+/// The contact screen (a contact and its latest activities) is one statement.
+#[tokio::test]
+async fn a_contact_by_number_with_its_activities_is_one_statement() {
+    let app = TestApp::spawn().await;
+    let key = seeded(&app).await;
+    use std::sync::atomic::Ordering;
+    let q = "query($n: Int!) { contactByNumber(number: $n) { id name activities(first: 20) { edges { node { id kind subject occurredAt } } } } }";
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        let before = app.cx.statements.load(Ordering::SeqCst);
+        let r = app.gql_ok(Some(&key), q, json!({ "n": 7 })).await;
+        assert!(r["contactByNumber"]["activities"]["edges"].as_array().is_some(), "{r}");
+        runs.push(app.cx.statements.load(Ordering::SeqCst) - before);
+    }
+    assert_eq!(runs.iter().min(), Some(&1), "{runs:?}");
+}
+
+async fn number_of(app: &TestApp, token: &str, id: &str) -> i64 {
+    let r = app
+        .gql_ok(
+            Some(token),
+            "query($id: ID!) { contact(id: $id) { number } }",
+            json!({ "id": id }),
+        )
+        .await;
+    r["contact"]["number"].as_i64().unwrap()
+}

@@ -9,7 +9,7 @@ use crate::graphql::types::SortDirection;
 use crate::graphql::types::activity::Activity;
 use crate::graphql::types::company::Company;
 use crate::graphql::types::contact::Contact;
-use crate::graphql::types::contact_page;
+use crate::graphql::types::{contact_lookup, contact_page};
 use crate::graphql::{cx, ids, scope};
 use crate::service;
 use crate::service::company::CompanyOrder;
@@ -131,11 +131,7 @@ impl CrmQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The record number.")] number: i64,
     ) -> async_graphql::Result<Contact> {
-        Ok(Contact::new(
-            service::contact::get_by_number(cx(ctx), scope(ctx)?, number)
-                .await
-                .gql()?,
-        ))
+        contact_lookup::by_number(ctx, number).await
     }
 
     /// Contacts you may see, by name unless `orderBy` says otherwise.

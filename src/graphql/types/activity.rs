@@ -14,16 +14,19 @@ use crate::service::{
 };
 
 /// A record's activities as a connection. A first page comes through the DataLoader (one
-/// statement for all records of a list page); a page after a cursor is read on its own.
+/// statement for all records of a list page) unless it was `read` with the record; a page
+/// after a cursor is read on its own.
 pub async fn connection_of(
     ctx: &Context<'_>,
     of: service::activity::Of,
     args: PageArgs,
+    read: Option<Page<activity::Model>>,
 ) -> async_graphql::Result<Conn<Activity>> {
     let (cx, scope) = (cx(ctx), scope(ctx)?);
     let l = ctx.data_unchecked::<Loaders>();
     let batch = connection::under_list(ctx);
     let page = match pagination::first_page_only(&args).gql()? {
+        _ if read.is_some() => read.unwrap_or_else(Page::empty),
         Some(n) if batch => l
             .activity_pages
             .load_one((of, n))

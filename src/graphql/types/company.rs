@@ -154,6 +154,7 @@ impl Company {
             ctx,
             service::activity::Of::Company(self.0.id),
             connection::args(first, after, last, before),
+            None,
         )
         .await
     }

@@ -204,12 +204,10 @@ impl Contact {
         #[graphql(desc = "Page size from the end, 1–100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to continue before.")] before: Option<String>,
     ) -> async_graphql::Result<Conn<Activity>> {
-        crate::graphql::types::activity::connection_of(
-            ctx,
-            service::activity::Of::Contact(self.row.id),
-            connection::args_for(ctx, first, after, last, before),
-        )
-        .await
+        let args = connection::args_for(ctx, first, after, last, before);
+        let read = self.read().activities.as_ref().and_then(|a| a.take_for(&args));
+        crate::graphql::types::activity::connection_of(ctx, service::activity::Of::Contact(self.row.id), args, read)
+            .await
     }
     /// Everything that happened to this contact, newest first.
     #[graphql(complexity = "first.or(last).unwrap_or(20).max(1) as usize * child_complexity")]

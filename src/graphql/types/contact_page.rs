@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::graphql::errors::GqlResult;
 use crate::graphql::types::contact::Contact;
+use crate::graphql::types::contact_lookup::ActivitiesAhead;
 use crate::graphql::{cx, scope};
 use crate::service;
 use crate::service::pagination::{Page, PageArgs};
@@ -31,6 +32,8 @@ pub struct Ahead {
     pub emails: Option<Vec<contact_email::Model>>,
     pub tags: Option<Vec<String>>,
     pub last_activity: Option<Option<activity::Model>>,
+    /// A first page of activities read with a lone contact (`contact_lookup`).
+    pub activities: Option<ActivitiesAhead>,
 }
 
 impl Ahead {
@@ -40,6 +43,7 @@ impl Ahead {
         emails: None,
         tags: None,
         last_activity: None,
+        activities: None,
     };
 }
 
@@ -193,6 +197,7 @@ pub async fn read(
                 emails: w_emails.then(|| emails.remove(&row.id).unwrap_or_default()),
                 tags: w_tags.then(|| tags.remove(&row.id).unwrap_or_default()),
                 last_activity: w_last.then(|| last.remove(&row.id)),
+                activities: None,
             };
             (cursor, Contact::ahead(row, ahead))
         })

@@ -5,6 +5,7 @@ pub mod activity;
 pub mod api_key;
 pub mod company;
 pub mod contact;
+pub mod contact_lookup;
 pub mod contact_page;
 pub mod department;
 pub mod node;
