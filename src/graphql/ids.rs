@@ -10,7 +10,12 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 
 pub fn encode(kind: &str, id: Uuid) -> ID {
-    ID(URL_SAFE_NO_PAD.encode(format!("{kind}:{id}")))
+    // Every row of every list has one: built without the formatting machinery.
+    let mut raw = String::with_capacity(kind.len() + 1 + uuid::fmt::Hyphenated::LENGTH);
+    raw.push_str(kind);
+    raw.push(':');
+    raw.push_str(id.hyphenated().encode_lower(&mut Uuid::encode_buffer()));
+    ID(URL_SAFE_NO_PAD.encode(raw))
 }
 
 /// Splits a global id into its type name and uuid.

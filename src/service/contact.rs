@@ -294,7 +294,13 @@ pub async fn by_number_with_activities(
         .columns(activity::Column::iter().map(|c| (activity::Entity, c)))
         .from(activity::Entity)
         .and_where(Expr::col((activity::Entity, activity::Column::WorkspaceId)).eq(ws))
-        .and_where(Expr::col((activity::Entity, activity::Column::ContactId)).in_subquery(the_contact))
+        // `= (scalar subquery)`, not `IN`: PostgreSQL then knows one contact id before the scan
+        // and walks the (workspace, contact, time) index newest first, stopping after the page;
+        // with `IN` it joins, reads all of the contact's activities and sorts them.
+        .and_where(
+            Expr::col((activity::Entity, activity::Column::ContactId))
+                .eq(Expr::SubQuery(None, Box::new(the_contact.into()))),
+        )
         .order_by((activity::Entity, activity::Column::OccurredAt), Order::Desc)
         .order_by((activity::Entity, activity::Column::Id), Order::Desc)
         .limit(size + 1)
