@@ -4,10 +4,10 @@
 //! else: one more statement per request, about a third of PostgreSQL's work on a one-record
 //! query (docs/BENCHMARKS.md). A token's scope changes rarely and only through a handful of
 //! use cases (revoking a key, signing out, a user's role, department, status or password, a
-//! department moved or deleted). Each of them calls `service::session::forget` after its
-//! transaction commits, which drops the workspace's entries here and, when Redis is configured,
-//! in every other process through a pub/sub channel. So a revocation still acts on the next
-//! request, on every replica.
+//! department moved; a department can only be deleted empty). Each of them calls
+//! `service::session::forget` after its transaction commits, which drops the workspace's
+//! entries here at once and, when Redis is configured, in every other process as soon as the
+//! pub/sub message arrives (milliseconds). So a revocation acts on the next request.
 //!
 //! Two guards keep that true when things race or break:
 //! - a generation counter: a lookup that read the database before a change committed cannot
@@ -16,7 +16,8 @@
 //!   messages from other replicas could be missed, so the cache answers nothing until it is
 //!   subscribed again, and it starts empty then.
 //!
-//! The time to live bounds what no use case announces (an operator editing rows by hand).
+//! The time to live bounds what no use case announces (an operator editing rows by hand), a
+//! request cancelled between its commit and its `forget`, and news Redis failed to deliver.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -35,17 +35,35 @@ impl ScopeChannel {
         Ok(Self { conn, channel })
     }
 
-    /// Announces that the workspace's scopes changed. A failure is logged, not returned: the
-    /// change has committed, and a process that cannot hear Redis either is not live (its
-    /// cache answers nothing) or forgets within the cache's time to live.
-    pub async fn publish(&self, workspace_id: Uuid) {
-        let mut conn = self.conn.clone();
-        let sent: redis::RedisResult<i64> = conn.publish(&self.channel, workspace_id.to_string()).await;
-        if let Err(e) = sent {
-            tracing::warn!(error = %e, %workspace_id, "could not announce a change of token scopes");
-        }
+    /// Announces that the workspace's scopes changed, from a task of its own: the change has
+    /// committed, so neither a slow Redis nor a request cancelled at this point may keep the
+    /// news from the other processes. Retried a few times; if Redis stays unreachable the other
+    /// processes are either cut off too (then their caches answer nothing) or forget within the
+    /// cache's time to live.
+    pub fn publish(&self, workspace_id: Uuid) {
+        let (mut conn, channel) = (self.conn.clone(), self.channel.clone());
+        tokio::spawn(async move {
+            let mut pause = Duration::from_millis(50);
+            for attempt in 1..=5 {
+                let sent: redis::RedisResult<i64> = conn.publish(&channel, workspace_id.to_string()).await;
+                match sent {
+                    Ok(_) => return,
+                    Err(e) if attempt == 5 => {
+                        tracing::error!(error = %e, %workspace_id, "could not announce a change of token scopes; other processes forget it within RAPPORT_AUTH_CACHE_SECS");
+                    }
+                    Err(_) => {
+                        tokio::time::sleep(pause).await;
+                        pause *= 2;
+                    }
+                }
+            }
+        });
     }
 }
+
+/// How often the listener checks that its subscription still reaches Redis: a subscriber
+/// sends nothing, so a connection cut without a reset would otherwise look alive forever.
+const CHECK_EVERY: Duration = Duration::from_secs(5);
 
 async fn listen(client: redis::Client, channel: String, first: redis::aio::PubSub, cache: Arc<ScopeCache>) {
     let mut pubsub = Some(first);
@@ -56,17 +74,10 @@ async fn listen(client: redis::Client, channel: String, first: redis::aio::PubSu
             None => subscribe(&client, &channel).await,
         };
         match subscribed {
-            Ok(mut p) => {
+            Ok(p) => {
                 pause = Duration::from_millis(100);
                 cache.set_live(true);
-                let mut messages = p.on_message();
-                while let Some(msg) = messages.next().await {
-                    match msg.get_payload::<String>().ok().and_then(|m| Uuid::parse_str(&m).ok()) {
-                        Some(ws) => cache.forget_workspace(ws),
-                        // Not ours to parse: forgetting everything is always safe.
-                        None => cache.forget_all(),
-                    }
-                }
+                hear(p, &cache).await;
                 cache.set_live(false);
                 tracing::warn!("lost the Redis subscription for token scopes; resubscribing");
             }
@@ -77,6 +88,31 @@ async fn listen(client: redis::Client, channel: String, first: redis::aio::PubSu
         }
         tokio::time::sleep(pause).await;
         pause = (pause * 2).min(Duration::from_secs(5));
+    }
+}
+
+/// Applies the news until the subscription ends or stops answering a ping.
+async fn hear(pubsub: redis::aio::PubSub, cache: &ScopeCache) {
+    let (mut sink, mut messages) = pubsub.split();
+    let mut check = tokio::time::interval(CHECK_EVERY);
+    check.tick().await;
+    loop {
+        tokio::select! {
+            msg = messages.next() => match msg {
+                Some(msg) => match msg.get_payload::<String>().ok().and_then(|m| Uuid::parse_str(&m).ok()) {
+                    Some(ws) => cache.forget_workspace(ws),
+                    // Not ours to parse: forgetting everything is always safe.
+                    None => cache.forget_all(),
+                },
+                None => return,
+            },
+            _ = check.tick() => {
+                let pong = tokio::time::timeout(CHECK_EVERY, sink.ping::<redis::Value>()).await;
+                if !matches!(pong, Ok(Ok(_))) {
+                    return;
+                }
+            }
+        }
     }
 }
 

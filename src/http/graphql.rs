@@ -225,7 +225,9 @@ async fn execute(
     let ip = client_ip(st, headers, peer);
     let sign_ins = Arc::new(AtomicUsize::new(0));
     let prepare = |mut r: async_graphql::Request| {
-        st.documents.prepare(&mut r);
+        if scope.is_some() {
+            st.documents.prepare(&mut r);
+        }
         let mut r = r.data(RequestInfo {
             scope: scope.clone(),
             client_ip: ip.clone(),

@@ -197,7 +197,7 @@ pub async fn authenticate(cx: &Context, presented: &str) -> Result<TenantScope> 
 pub async fn forget(cx: &Context, workspace_id: Uuid) {
     cx.scopes.forget_workspace(workspace_id);
     if let Some(channel) = &cx.scope_channel {
-        channel.publish(workspace_id).await;
+        channel.publish(workspace_id);
     }
 }
 

@@ -273,6 +273,8 @@ pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, changes: UserCh
             "Only workspace admins can change other people, roles or departments.".into(),
         ));
     }
+    // A new name changes no token's scope; a role or a department does.
+    let scope_changes = changes.role.is_some() || changes.department_id.is_some();
     let name = changes
         .name
         .as_deref()
@@ -302,7 +304,9 @@ pub async fn update(cx: &Context, scope: &TenantScope, id: Uuid, changes: UserCh
     }
     let row = am.update(&txn).await?;
     txn.commit().await?;
-    session::forget(cx, scope.workspace_id).await;
+    if scope_changes {
+        session::forget(cx, scope.workspace_id).await;
+    }
     Ok(row)
 }
 
