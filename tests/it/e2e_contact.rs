@@ -1454,3 +1454,105 @@ async fn number_of(app: &TestApp, token: &str, id: &str) -> i64 {
         .await;
     r["contact"]["number"].as_i64().unwrap()
 }
+
+/// The `contacts` list reads only the contact columns its selection needs. Whatever field of
+/// `Contact` is asked (the schema's own list, so a new field is covered without editing this
+/// test), alone or with others, every row answers as `contact(id:)` does, which reads whole
+/// rows, in every data scope.
+#[tokio::test]
+async fn every_contact_field_in_a_list_answers_like_a_lookup() {
+    let app = TestApp::spawn().await;
+    let team = team(&app).await;
+    let co = company(
+        &app,
+        &team.t.admin_token,
+        json!({ "name": "Field Co", "ownerId": team.rep_north.id }),
+    )
+    .await;
+    let referrer = contact(&app, &team.rep_north.token, json!({ "name": "Referrer" })).await;
+    let full = contact(
+        &app,
+        &team.rep_north.token,
+        json!({
+            "name": "Full Fields", "title": "CTO", "companyId": co, "referredById": referrer,
+            "emails": [{ "email": "full@fields.example" }], "phones": [{ "phone": "+1 555 0100" }],
+            "tags": ["vip"], "publicNotes": "card", "semiPublicNotes": "golf", "privateNotes": "secret",
+        }),
+    )
+    .await;
+    app.gql_ok(
+        Some(&team.rep_north.token),
+        LOG,
+        json!({ "i": { "kind": "call", "subject": "hello", "contactId": full } }),
+    )
+    .await;
+    contact(
+        &app,
+        &team.manager.token,
+        json!({ "name": "Manager's", "privateNotes": "theirs" }),
+    )
+    .await;
+    let gone = contact(&app, &team.rep_north.token, json!({ "name": "Gone" })).await;
+    app.gql_ok(
+        Some(&team.rep_north.token),
+        "mutation($id: ID!) { deleteContact(input: { id: $id }) { contact { id } } }",
+        json!({ "id": gone }),
+    )
+    .await;
+
+    let t = app
+        .gql_ok(
+            Some(&team.t.admin_token),
+            r#"{ __type(name: "Contact") { fields { name type { kind ofType { kind ofType { kind ofType { kind } } } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let mut selections = Vec::new();
+    for f in t["__type"]["fields"].as_array().unwrap() {
+        let mut ty = &f["type"];
+        while ty["kind"] == "NON_NULL" || ty["kind"] == "LIST" {
+            ty = &ty["ofType"];
+        }
+        let name = f["name"].as_str().unwrap();
+        selections.push(match ty["kind"].as_str() {
+            Some("OBJECT") | Some("INTERFACE") => format!("{name} {{ __typename }}"),
+            _ => name.to_string(),
+        });
+    }
+    assert!(selections.len() >= 20, "{selections:?}");
+    let all = selections.join(" ");
+    selections.push(all);
+    selections.push("title createdAt company { id name } owner { email }".into());
+    for sel in &selections {
+        for token in [&team.t.admin_token, &team.manager.token, &team.rep_north.token] {
+            for deleted in [false, true] {
+                let list = app
+                    .gql_ok(
+                        Some(token),
+                        &format!(
+                            "query($d: Boolean!) {{ contacts(first: 50, deleted: $d) {{ nodes {{ id {sel} }} }} }}"
+                        ),
+                        json!({ "d": deleted }),
+                    )
+                    .await;
+                let nodes = list["contacts"]["nodes"].as_array().unwrap();
+                assert!(!nodes.is_empty(), "{sel}: {list}");
+                for n in nodes {
+                    let one = app
+                        .gql(
+                            Some(token),
+                            &format!("query($id: ID!) {{ contact(id: $id) {{ id {sel} }} }}"),
+                            json!({ "id": n["id"] }),
+                        )
+                        .await;
+                    if deleted {
+                        // A deleted contact has no lookup; its list row still shows what it had.
+                        assert_eq!(one["errors"][0]["extensions"]["code"], "NOT_FOUND", "{one}");
+                        continue;
+                    }
+                    assert_eq!(n, &one["data"]["contact"], "{sel}");
+                }
+            }
+        }
+    }
+}

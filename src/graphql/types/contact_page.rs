@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use entity::{activity, company, contact, contact_email, user};
+use sea_orm::{IdenStatic, Iterable};
 use uuid::Uuid;
 
 use crate::graphql::errors::GqlResult;
@@ -52,26 +53,80 @@ const COMPANY_NAME_FIELDS: &[&str] = &["id", "number", "name", "__typename"];
 
 /// The `contacts` list: one page with what its selection asks of each contact's relations.
 ///
-/// When the selection asks nothing of `company` but its id, number and name (the list screen's
-/// company column), those come from the page's own statement, joined, instead of a second
-/// statement reading whole companies: one statement less per request and a sixth of the
-/// company columns decoded (docs/BENCHMARKS.md). The `Company` objects handed out then carry only
-/// those three columns, which is safe because the check reads the very selection the executor
-/// will resolve (fragments included); anything more asked of a company takes the general path.
+/// Only the contact columns the selection reads are read ([`columns_read`]), decoded by
+/// position. When the selection asks nothing of `company` but its id, number and name (the list
+/// screen's company column), those come from the page's own statement, joined, instead of a
+/// second statement reading whole companies: one statement less per request (docs/BENCHMARKS.md).
+/// The `Contact` and `Company` objects then carry only what was read, which is safe because the
+/// checks read the very selection the executor will resolve (fragments included) and a field
+/// they do not know reads everything; anything more asked of a company takes the general path.
 pub async fn list(
     ctx: &Context<'_>,
     a: &service::contact::ListArgs<'_>,
     args: &PageArgs,
 ) -> async_graphql::Result<Page<Contact>> {
     let (cx, scope) = (cx(ctx), scope(ctx)?);
-    if !company_names_only(ctx) {
-        let page = service::contact::list(cx, scope, a, args).await.gql()?;
-        return read(ctx, page.map(|c| (c, None))).await;
-    }
-    let page = service::contact::list_with_company_names(cx, scope, a, args)
+    let columns = columns_read(ctx);
+    let names = company_names_only(ctx);
+    let page = service::contact::list_columns(cx, scope, a, args, &columns, names)
         .await
         .gql()?;
-    read(ctx, page.map(|(c, co)| (c, Some(co.map(company_of_name))))).await
+    match names {
+        true => read(ctx, page.map(|(c, co)| (c, Some(co.map(company_of_name))))).await,
+        false => read(ctx, page.map(|(c, _)| (c, None))).await,
+    }
+}
+
+/// The contact columns the fields selected under `edges { node }` and `nodes` read; all of
+/// them if a field is not in [`columns_of`]. (The service adds the ones every list needs.)
+fn columns_read(ctx: &Context<'_>) -> Vec<contact::Column> {
+    let look = ctx.look_ahead();
+    let places = [look.field("edges").field("node"), look.field("nodes")];
+    let mut read: Vec<contact::Column> = Vec::new();
+    for field in places.iter().flat_map(|l| l.selection_fields()) {
+        for sub in field.selection_set() {
+            let Some(cols) = columns_of(sub.name()) else {
+                return contact::Column::iter().collect();
+            };
+            for c in cols {
+                if !read.iter().any(|r| r.as_str() == c.as_str()) {
+                    read.push(*c);
+                }
+            }
+        }
+    }
+    read
+}
+
+/// The columns of a `Contact` field (its resolver in `types::contact` reads these and, for
+/// relations, the id, owner and company that every list reads anyway). `None`: not known here.
+fn columns_of(field: &str) -> Option<&'static [contact::Column]> {
+    use contact::Column as C;
+    Some(match field {
+        "__typename"
+        | "id"
+        | "company"
+        | "owner"
+        | "emails"
+        | "primaryEmail"
+        | "phones"
+        | "tags"
+        | "lastActivity"
+        | "activities"
+        | "timeline"
+        | "canReadPrivateNotes" => &[],
+        "number" => &[C::Number],
+        "name" => &[C::Name],
+        "title" => &[C::Title],
+        "referredBy" => &[C::ReferredById],
+        "publicNotes" => &[C::PublicNotes],
+        "semiPublicNotes" => &[C::SemiPublicNotes],
+        "privateNotes" => &[C::PrivateNotes],
+        "deletedAt" => &[C::DeletedAt],
+        "createdAt" => &[C::CreatedAt],
+        "updatedAt" => &[C::UpdatedAt],
+        _ => return None,
+    })
 }
 
 /// Whether the selection asks for contacts' companies and nothing of them but [`COMPANY_NAME_FIELDS`].
