@@ -1336,6 +1336,17 @@ async fn a_contact_by_number_with_its_activities_answers_like_a_lookup() {
         json!({ "i": { "kind": "visit", "subject": "their visit", "contactId": theirs } }),
     )
     .await;
+    // The newest of the busy contact's activities has every field filled.
+    app.gql_ok(
+        Some(&team.rep_north.token),
+        LOG,
+        json!({ "i": {
+            "kind": "visit", "subject": "site visit", "body": "Met the team", "occurredAt": "2026-11-30T10:00:00Z",
+            "durationMinutes": 45, "outcome": "positive", "contactId": busy, "latitude": 31.2304, "longitude": 121.4737,
+            "address": "上海市", "checkInAt": "2026-11-30T10:00:00Z", "checkOutAt": "2026-11-30T10:45:00Z",
+        } }),
+    )
+    .await;
     let other = app.tenant("Other").await;
     let foreign = contact(&app, &other.admin_token, json!({ "name": "Busy" })).await;
     let admin = &team.t.admin_token;
@@ -1351,6 +1362,7 @@ async fn a_contact_by_number_with_its_activities_answers_like_a_lookup() {
         "activities { edges { node { subject } } }",
         "a: activities(first: 2) { edges { cursor node { subject } } } b: activities(first: 30) { totalCount edges { node { subject } } }",
         "activities(first: 3) { pageInfo { endCursor } edges { node { subject } } } name",
+        "activities(first: 2) { nodes { id kind subject body occurredAt durationMinutes outcome latitude longitude address checkInAt checkOutAt contact { name } company { name } owner { email } } }",
     ];
     for token in [
         &team.t.admin_token,
@@ -1392,7 +1404,7 @@ async fn a_contact_by_number_with_its_activities_answers_like_a_lookup() {
         .iter()
         .map(|e| e["node"]["subject"].as_str().unwrap())
         .collect();
-    assert_eq!(subjects, ["call 22", "call 21", "call 20", "call 19", "call 18"]);
+    assert_eq!(subjects, ["site visit", "call 22", "call 21", "call 20", "call 19"]);
     assert_eq!(acts["pageInfo"]["hasNextPage"], true);
     let rest = app
         .gql_ok(
@@ -1401,7 +1413,7 @@ async fn a_contact_by_number_with_its_activities_answers_like_a_lookup() {
             json!({ "id": busy, "after": acts["pageInfo"]["endCursor"] }),
         )
         .await;
-    assert_eq!(rest["contact"]["activities"]["edges"].as_array().unwrap().len(), 18);
+    assert_eq!(rest["contact"]["activities"]["edges"].as_array().unwrap().len(), 19);
     // A contact out of scope is NOT_FOUND; numbers belong to a workspace, so the other
     // workspace's first contact has the busy one's number, and none of its activities.
     app.gql_err(Some(&team.rep_north.token), q, json!({ "n": theirs_n }), "NOT_FOUND")
