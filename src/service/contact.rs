@@ -309,10 +309,8 @@ pub async fn by_number_with_activities(
     let sel = QueryTrait::query(&mut q);
     sel.join_subquery(JoinType::LeftJoin, page, page_alias.clone(), Expr::cust("1 = 1"));
     for c in activity::Column::iter() {
-        sel.expr_as(
-            Expr::col((page_alias.clone(), c)),
-            Alias::new(format!("{ACTIVITY}{}", c.as_str())),
-        );
+        // Unaliased: the row is decoded by position, not by name.
+        sel.expr(Expr::col((page_alias.clone(), c)));
     }
     sel.order_by((page_alias.clone(), activity::Column::OccurredAt), Order::Desc)
         .order_by((page_alias, activity::Column::Id), Order::Desc);
@@ -340,9 +338,6 @@ pub async fn by_number_with_activities(
         pagination::first_page_from(ws, &key, activities, size, skip_cursors),
     ))
 }
-
-/// Prefix of the activity columns in `by_number_with_activities` (for people reading the SQL).
-const ACTIVITY: &str = "activity_";
 
 /// The activity in the columns from `offset` on, in `activity::Column` order; `None` when its
 /// id is NULL (a LEFT JOIN that found none). The match is exhaustive, so a new column cannot

@@ -25,15 +25,15 @@ pub async fn connection_of(
     let (cx, scope) = (cx(ctx), scope(ctx)?);
     let l = ctx.data_unchecked::<Loaders>();
     let batch = connection::under_list(ctx);
-    let page = match pagination::first_page_only(&args).gql()? {
-        _ if read.is_some() => read.unwrap_or_else(Page::empty),
-        Some(n) if batch => l
+    let page = match (read, pagination::first_page_only(&args).gql()?) {
+        (Some(page), _) => page,
+        (None, Some(n)) if batch => l
             .activity_pages
             .load_one((of, n))
             .await
             .map_err(loader_error)?
             .unwrap_or_else(Page::empty),
-        _ => service::activity::list(cx, scope, of, &args).await.gql()?,
+        (None, _) => service::activity::list(cx, scope, of, &args).await.gql()?,
     };
     let total = match connection::wants_total(ctx) {
         false => 0,
