@@ -33,12 +33,13 @@ pub async fn connection_of(
             .await
             .map_err(loader_error)?
             .unwrap_or_else(Page::empty),
-        (None, _) => service::activity::list(cx, scope, of, &args).await.gql()?,
+        // Boxed: see `Company.contacts`.
+        (None, _) => Box::pin(service::activity::list(cx, scope, of, &args)).await.gql()?,
     };
     let total = match connection::wants_total(ctx) {
         false => 0,
         true if batch => l.activity_totals.load_one(of).await.map_err(loader_error)?.unwrap_or(0),
-        true => service::activity::count(cx, scope, of).await.gql()?,
+        true => Box::pin(service::activity::count(cx, scope, of)).await.gql()?,
     };
     Ok(connection::build(page.map(Activity), total))
 }

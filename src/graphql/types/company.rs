@@ -122,7 +122,11 @@ impl Company {
                 .await
                 .map_err(loader_error)?
                 .unwrap_or_else(service::pagination::Page::empty),
-            _ => service::contact::list(cx, scope, &a, &args).await.gql()?,
+            // Boxed, like every read behind a field of a type that has cheap fields: all of a
+            // type's field futures take the size of its largest (async-graphql inlines them
+            // into one), and unboxed this read made every `Company.name` a 10 KB future to
+            // allocate and copy (docs/ARCHITECTURE.md, "Resolver futures").
+            _ => Box::pin(service::contact::list(cx, scope, &a, &args)).await.gql()?,
         };
         let total = match connection::wants_total(ctx) {
             false => 0,
@@ -132,11 +136,11 @@ impl Company {
                 .await
                 .map_err(loader_error)?
                 .unwrap_or(0),
-            true => service::contact::count(cx, scope, &a).await.gql()?,
+            true => Box::pin(service::contact::count(cx, scope, &a)).await.gql()?,
         };
         let page = match batch {
             true => page.map(Contact::new),
-            false => contact_page::read(ctx, page.map(|c| (c, None))).await?,
+            false => Box::pin(contact_page::read(ctx, page.map(|c| (c, None)))).await?,
         };
         Ok(connection::build(page, total))
     }

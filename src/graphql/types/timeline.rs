@@ -63,7 +63,8 @@ impl TimelineEntry {
                 .await
                 .map_err(loader_error)?
                 .unwrap_or_else(Page::empty),
-            _ => service::timeline::list(cx, scope, record_type, id, &args).await.gql()?,
+            // Boxed: see `Company.contacts`.
+            _ => Box::pin(service::timeline::list(cx, scope, record_type, id, &args)).await.gql()?,
         };
         let total = match connection::wants_total(ctx) {
             false => 0,
@@ -73,7 +74,7 @@ impl TimelineEntry {
                 .await
                 .map_err(loader_error)?
                 .unwrap_or(0),
-            true => service::timeline::count(cx, scope, record_type, id).await.gql()?,
+            true => Box::pin(service::timeline::count(cx, scope, record_type, id)).await.gql()?,
         };
         Ok(connection::build(page.map(TimelineEntry), total))
     }
