@@ -34,6 +34,7 @@ mod m20261125_000024_add_tasks_deleted_at;
 mod m20261125_000025_create_sales_list_indexes;
 mod m20261125_000026_search_trigrams;
 mod m20261125_000027_add_lead_task_search_columns;
+mod m20261206_000028_covering_contact_list_indexes;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000025_create_sales_list_indexes::Migration),
             Box::new(m20261125_000026_search_trigrams::Migration),
             Box::new(m20261125_000027_add_lead_task_search_columns::Migration),
+            Box::new(m20261206_000028_covering_contact_list_indexes::Migration),
         ]
     }
 }
