@@ -5,6 +5,7 @@
 //! `rapport::Error` into `extensions.code`. Relations resolve through per-request DataLoaders
 //! (`loaders`), which carry the caller's workspace.
 
+pub mod columns;
 pub mod connection;
 pub mod errors;
 pub mod filters;

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use entity::{activity, company, contact, contact_email, contact_phone, note_share, record_tag};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, IdenStatic, Iterable, QueryFilter,
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, IdenStatic, QueryFilter,
     QueryOrder, QueryResult, QuerySelect, QueryTrait, Select, Set, TransactionTrait, TryIntoModel,
 };
 use serde_json::json;
@@ -269,66 +269,82 @@ pub async fn get_by_number(cx: &Context, scope: &TenantScope, number: i64) -> Re
         .ok_or_else(|| Error::NotFound("No contact with this number exists in your workspace.".into()))
 }
 
+/// The columns the contact screen's selection reads (see `graphql::columns`); those every
+/// caller needs are added by [`by_number_with_activities`].
+pub struct ScreenColumns<'a> {
+    pub contact: &'a [contact::Column],
+    pub activity: &'a [activity::Column],
+}
+
 /// A contact by number with the first `first` of its activities (newest first), in one
 /// statement: the contact's row LEFT JOINed to the page, a derived table of `first + 1` rows
 /// found through the same number. A contact's screen then costs one round trip instead of two
 /// (each statement also costs sqlx a second round trip to check the connection as it goes back
 /// to the pool; docs/BENCHMARKS.md). The page is the one `activity::list` makes.
+///
+/// Only the columns in `read` are read, plus the contact's id, workspace, owner and company
+/// (relations, scope checks) and the activity's id and time (order, cursors); the other fields
+/// keep placeholders, as in [`list_columns`]. Every row repeats the contact's columns, so the
+/// fewer the better: reading all of both tables' columns cost PostgreSQL and the gateway a
+/// fifth of the request (docs/BENCHMARKS.md).
 pub async fn by_number_with_activities(
     cx: &Context,
     scope: &TenantScope,
     number: i64,
     first: i32,
     skip_cursors: bool,
+    read: ScreenColumns<'_>,
 ) -> Result<(contact::Model, Page<activity::Model>)> {
+    use activity::Column as A;
+    use contact::Column as C;
     let size = pagination::first_size(first)?;
     let ws = scope.workspace_id;
+    let contact_read = with_columns(&[C::Id, C::WorkspaceId, C::OwnerId, C::CompanyId], read.contact);
+    let activity_read = with_columns(&[A::Id, A::OccurredAt], read.activity);
     let page_alias = Alias::new("page");
     let the_contact = Query::select()
-        .column(contact::Column::Id)
+        .column(C::Id)
         .from(contact::Entity)
-        .and_where(Expr::col((contact::Entity, contact::Column::WorkspaceId)).eq(ws))
-        .and_where(Expr::col((contact::Entity, contact::Column::Number)).eq(number))
+        .and_where(Expr::col((contact::Entity, C::WorkspaceId)).eq(ws))
+        .and_where(Expr::col((contact::Entity, C::Number)).eq(number))
         .to_owned();
     let page = Query::select()
-        .columns(activity::Column::iter().map(|c| (activity::Entity, c)))
+        .columns(activity_read.iter().map(|c| (activity::Entity, *c)))
         .from(activity::Entity)
-        .and_where(Expr::col((activity::Entity, activity::Column::WorkspaceId)).eq(ws))
+        .and_where(Expr::col((activity::Entity, A::WorkspaceId)).eq(ws))
         // `= (scalar subquery)`, not `IN`: PostgreSQL then knows one contact id before the scan
         // and walks the (workspace, contact, time) index newest first, stopping after the page;
         // with `IN` it joins, reads all of the contact's activities and sorts them.
-        .and_where(
-            Expr::col((activity::Entity, activity::Column::ContactId))
-                .eq(Expr::SubQuery(None, Box::new(the_contact.into()))),
-        )
-        .order_by((activity::Entity, activity::Column::OccurredAt), Order::Desc)
-        .order_by((activity::Entity, activity::Column::Id), Order::Desc)
+        .and_where(Expr::col((activity::Entity, A::ContactId)).eq(Expr::SubQuery(None, Box::new(the_contact.into()))))
+        .order_by((activity::Entity, A::OccurredAt), Order::Desc)
+        .order_by((activity::Entity, A::Id), Order::Desc)
         .limit(size + 1)
         .to_owned();
-    let mut q = visible(scope, false).filter(contact::Column::Number.eq(number));
+    let mut q = visible(scope, false)
+        .select_only()
+        .columns(contact_read.iter().copied())
+        .filter(C::Number.eq(number));
     let sel = QueryTrait::query(&mut q);
     sel.join_subquery(JoinType::LeftJoin, page, page_alias.clone(), Expr::cust("1 = 1"));
-    for c in activity::Column::iter() {
+    for c in &activity_read {
         // Unaliased: the row is decoded by position, not by name.
-        sel.expr(Expr::col((page_alias.clone(), c)));
+        sel.expr(Expr::col((page_alias.clone(), *c)));
     }
-    sel.order_by((page_alias.clone(), activity::Column::OccurredAt), Order::Desc)
-        .order_by((page_alias, activity::Column::Id), Order::Desc);
+    sel.order_by((page_alias.clone(), A::OccurredAt), Order::Desc)
+        .order_by((page_alias, A::Id), Order::Desc);
     let rows = cx.db.query_all_raw(q.build(cx.db.get_database_backend())).await?;
     let Some(first_row) = rows.first() else {
         return Err(Error::NotFound(
             "No contact with this number exists in your workspace.".into(),
         ));
     };
-    // Decoded by position (the contact's columns, then the activity's, each in its entity's
-    // order): by name, with the prefix, each of the ~400 values cost a formatted name and a
-    // hash lookup.
-    let contact_columns: Vec<contact::Column> = contact::Column::iter().collect();
-    let row = partial_row(first_row, &contact_columns)?;
+    // Decoded by position (the contact's columns, then the activity's): by name, with the
+    // prefix, each value cost a formatted name and a hash lookup.
+    let row = partial_row(first_row, &contact_read)?;
     let mut activities = Vec::with_capacity(rows.len());
     for r in &rows {
         // A contact without activities comes as one row whose activity columns are NULL.
-        if let Some(a) = activity_at(r, contact_columns.len())? {
+        if let Some(a) = activity_at(r, contact_read.len(), &activity_read)? {
             activities.push(a);
         }
     }
@@ -339,10 +355,21 @@ pub async fn by_number_with_activities(
     ))
 }
 
-/// The activity in the columns from `offset` on, in `activity::Column` order; `None` when its
-/// id is NULL (a LEFT JOIN that found none). The match is exhaustive, so a new column cannot
-/// be forgotten here.
-fn activity_at(r: &QueryResult, offset: usize) -> Result<Option<activity::Model>> {
+/// `always`, then those of `asked` not among them.
+fn with_columns<C: IdenStatic + Copy>(always: &[C], asked: &[C]) -> Vec<C> {
+    let mut read = always.to_vec();
+    for c in asked {
+        if !read.iter().any(|r| r.as_str() == c.as_str()) {
+            read.push(*c);
+        }
+    }
+    read
+}
+
+/// The activity in `columns`, from `offset` on (by position), the other fields at
+/// placeholders; `None` when its id is NULL (a LEFT JOIN that found none). The match is
+/// exhaustive, so a new column cannot be forgotten here.
+fn activity_at(r: &QueryResult, offset: usize, columns: &[activity::Column]) -> Result<Option<activity::Model>> {
     use activity::Column as A;
     let epoch = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
     let mut m = activity::Model {
@@ -368,7 +395,7 @@ fn activity_at(r: &QueryResult, offset: usize) -> Result<Option<activity::Model>
         created_at: epoch,
         updated_at: epoch,
     };
-    for (k, c) in A::iter().enumerate() {
+    for (k, c) in columns.iter().enumerate() {
         let i = offset + k;
         match c {
             A::Id => match r.try_get_by::<Option<Uuid>, _>(i)? {
@@ -1211,21 +1238,18 @@ pub async fn list_columns(
     columns: &[contact::Column],
     company_names: bool,
 ) -> Result<Page<(contact::Model, Option<CompanyName>)>> {
-    let mut read: Vec<contact::Column> = vec![
+    let sort: Vec<contact::Column> = a
+        .order
+        .iter()
+        .map(|(o, _)| <contact::Entity as Listed>::order_part(*o).1)
+        .collect();
+    let always = [
         contact::Column::Id,
         contact::Column::WorkspaceId,
         contact::Column::OwnerId,
         contact::Column::CompanyId,
     ];
-    let sort = a
-        .order
-        .iter()
-        .map(|(o, _)| <contact::Entity as Listed>::order_part(*o).1);
-    for c in columns.iter().copied().chain(sort) {
-        if !read.iter().any(|r| r.as_str() == c.as_str()) {
-            read.push(c);
-        }
-    }
+    let read = with_columns(&with_columns(&always, columns), &sort);
     let extend = |q: Select<contact::Entity>| {
         let mut q = q.select_only().columns(read.iter().copied());
         if company_names {

@@ -1512,25 +1512,7 @@ async fn every_contact_field_in_a_list_answers_like_a_lookup() {
     )
     .await;
 
-    let t = app
-        .gql_ok(
-            Some(&team.t.admin_token),
-            r#"{ __type(name: "Contact") { fields { name type { kind ofType { kind ofType { kind ofType { kind } } } } } } }"#,
-            json!({}),
-        )
-        .await;
-    let mut selections = Vec::new();
-    for f in t["__type"]["fields"].as_array().unwrap() {
-        let mut ty = &f["type"];
-        while ty["kind"] == "NON_NULL" || ty["kind"] == "LIST" {
-            ty = &ty["ofType"];
-        }
-        let name = f["name"].as_str().unwrap();
-        selections.push(match ty["kind"].as_str() {
-            Some("OBJECT") | Some("INTERFACE") => format!("{name} {{ __typename }}"),
-            _ => name.to_string(),
-        });
-    }
+    let mut selections = fields_of(&app, &team.t.admin_token, "Contact").await;
     assert!(selections.len() >= 20, "{selections:?}");
     let all = selections.join(" ");
     selections.push(all);
@@ -1567,4 +1549,150 @@ async fn every_contact_field_in_a_list_answers_like_a_lookup() {
             }
         }
     }
+}
+
+/// The fields `__type(name:)` lists, each as a selection (objects with `{ __typename }`).
+async fn fields_of(app: &TestApp, token: &str, type_name: &str) -> Vec<String> {
+    let t = app
+        .gql_ok(
+            Some(token),
+            r#"query($t: String!) { __type(name: $t) { fields { name type { kind ofType { kind ofType { kind ofType { kind } } } } } } }"#,
+            json!({ "t": type_name }),
+        )
+        .await;
+    let mut selections = Vec::new();
+    for f in t["__type"]["fields"].as_array().unwrap() {
+        let mut ty = &f["type"];
+        while ty["kind"] == "NON_NULL" || ty["kind"] == "LIST" {
+            ty = &ty["ofType"];
+        }
+        let name = f["name"].as_str().unwrap();
+        selections.push(match ty["kind"].as_str() {
+            Some("OBJECT") | Some("INTERFACE") => format!("{name} {{ __typename }}"),
+            _ => name.to_string(),
+        });
+    }
+    selections
+}
+
+/// The contact screen (`contactByNumber` with a first page of activities) reads only the
+/// contact and activity columns its selection needs. Whatever field of `Contact` or `Activity`
+/// is asked (the schema's own lists, so a new field is covered without editing this test),
+/// alone or with all the others, it answers as `contact(id:)` does, which reads whole rows,
+/// in every data scope.
+#[tokio::test]
+async fn every_field_on_the_contact_screen_answers_like_a_lookup() {
+    let app = TestApp::spawn().await;
+    let team = team(&app).await;
+    let co = company(
+        &app,
+        &team.t.admin_token,
+        json!({ "name": "Screen Co", "ownerId": team.rep_north.id }),
+    )
+    .await;
+    let referrer = contact(&app, &team.rep_north.token, json!({ "name": "Referrer" })).await;
+    let full = contact(
+        &app,
+        &team.rep_north.token,
+        json!({
+            "name": "Full Screen", "title": "CFO", "companyId": co, "referredById": referrer,
+            "emails": [{ "email": "screen@fields.example" }], "phones": [{ "phone": "+1 555 0101" }],
+            "tags": ["key"], "publicNotes": "card", "semiPublicNotes": "tennis", "privateNotes": "secret",
+        }),
+    )
+    .await;
+    app.gql_ok(
+        Some(&team.rep_north.token),
+        LOG,
+        json!({ "i": {
+            "kind": "visit", "subject": "site visit", "body": "Met the CFO", "occurredAt": "2026-11-30T10:00:00Z",
+            "durationMinutes": 45, "outcome": "positive", "contactId": full, "companyId": co,
+            "latitude": 31.2304, "longitude": 121.4737, "address": "上海市",
+            "checkInAt": "2026-11-30T10:00:00Z", "checkOutAt": "2026-11-30T10:45:00Z",
+        } }),
+    )
+    .await;
+    app.gql_ok(
+        Some(&team.rep_north.token),
+        LOG,
+        json!({ "i": { "kind": "note", "subject": "bare note", "occurredAt": "2026-11-29T10:00:00Z", "contactId": full } }),
+    )
+    .await;
+    let quiet = contact(&app, &team.rep_north.token, json!({ "name": "Quiet" })).await;
+    let theirs = contact(
+        &app,
+        &team.manager.token,
+        json!({ "name": "Manager's", "privateNotes": "theirs" }),
+    )
+    .await;
+    app.gql_ok(
+        Some(&team.manager.token),
+        LOG,
+        json!({ "i": { "kind": "call", "subject": "their call", "contactId": theirs } }),
+    )
+    .await;
+    let admin = &team.t.admin_token;
+    let mut people = Vec::new();
+    for id in [&full, &quiet, &theirs] {
+        people.push((number_of(&app, admin, id).await, id));
+    }
+
+    let contact_fields: Vec<String> = fields_of(&app, admin, "Contact")
+        .await
+        .into_iter()
+        .filter(|f| !f.starts_with("activities"))
+        .collect();
+    let activity_fields = fields_of(&app, admin, "Activity").await;
+    assert!(contact_fields.len() >= 20 && activity_fields.len() >= 14, "{contact_fields:?} {activity_fields:?}");
+    let page = |node: &str| format!("activities(first: 20) {{ edges {{ cursor node {{ id {node} }} }} }}");
+    let mut selections: Vec<String> = contact_fields.iter().map(|f| format!("id {f} {}", page(""))).collect();
+    selections.extend(activity_fields.iter().map(|a| format!("name {}", page(a))));
+    selections.push(format!("{} {}", contact_fields.join(" "), page(&activity_fields.join(" "))));
+    selections.push(format!(
+        "name activities(first: 1) {{ nodes {{ {} }} }}",
+        activity_fields.join(" ")
+    ));
+    selections.push("...F fragment F on Contact { title activities(first: 5) { edges { node { ...A } } } } fragment A on Activity { subject company { name } }".into());
+    for sel in &selections {
+        // A fragment's definitions go after the operation.
+        let (body, fragments) = sel.split_once(" fragment ").map_or((sel.as_str(), String::new()), |(b, f)| (b, format!("fragment {f}")));
+        for token in [admin, &team.manager.token, &team.rep_north.token] {
+            for (n, id) in &people {
+                let by_number = app
+                    .gql(
+                        Some(token),
+                        &format!("query($n: Int!) {{ c: contactByNumber(number: $n) {{ {body} }} }} {fragments}"),
+                        json!({ "n": n }),
+                    )
+                    .await;
+                let by_id = app
+                    .gql(
+                        Some(token),
+                        &format!("query($id: ID!) {{ c: contact(id: $id) {{ {body} }} }} {fragments}"),
+                        json!({ "id": id }),
+                    )
+                    .await;
+                assert_eq!(by_number["data"], by_id["data"], "{sel} for contact {n}: {by_id}");
+                assert_eq!(
+                    by_number["errors"][0]["extensions"]["code"], by_id["errors"][0]["extensions"]["code"],
+                    "{sel} for contact {n}: {by_number}"
+                );
+            }
+        }
+    }
+    // The full contact's screen, as its owner sees it, has what was logged.
+    let r = app
+        .gql_ok(
+            Some(&team.rep_north.token),
+            "query($n: Int!) { contactByNumber(number: $n) { title privateNotes activities(first: 20) { edges { node { subject address durationMinutes company { name } } } } } }",
+            json!({ "n": people[0].0 }),
+        )
+        .await;
+    let c = &r["contactByNumber"];
+    assert_eq!(c["title"], "CFO");
+    assert_eq!(c["privateNotes"], "secret");
+    assert_eq!(c["activities"]["edges"][0]["node"]["address"], "上海市");
+    assert_eq!(c["activities"]["edges"][0]["node"]["durationMinutes"], 45);
+    assert_eq!(c["activities"]["edges"][0]["node"]["company"]["name"], "Screen Co");
+    assert_eq!(c["activities"]["edges"][1]["node"]["subject"], "bare note");
 }

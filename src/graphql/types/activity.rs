@@ -44,6 +44,29 @@ pub async fn connection_of(
     Ok(connection::build(page.map(Activity), total))
 }
 
+/// The columns of an `Activity` field (its resolver below reads these); the id and time, which
+/// order a page and make its cursors, are always read. `None`: not known here.
+pub fn columns_of(field: &str) -> Option<&'static [activity::Column]> {
+    use activity::Column as A;
+    Some(match field {
+        "__typename" | "id" | "occurredAt" => &[],
+        "kind" => &[A::Kind],
+        "subject" => &[A::Subject],
+        "body" => &[A::Body],
+        "durationMinutes" => &[A::DurationMinutes],
+        "outcome" => &[A::Outcome],
+        "contact" => &[A::ContactId],
+        "company" => &[A::CompanyId],
+        "owner" => &[A::OwnerId],
+        "latitude" => &[A::Latitude],
+        "longitude" => &[A::Longitude],
+        "address" => &[A::Address],
+        "checkInAt" => &[A::CheckInAt],
+        "checkOutAt" => &[A::CheckOutAt],
+        _ => return None,
+    })
+}
+
 /// A call, visit, meeting or note.
 pub struct Activity(pub activity::Model);
 

@@ -1,6 +1,7 @@
 //! `contactByNumber`, the contact's screen: when the selection asks for one first page of the
 //! contact's activities, the contact and that page come from one statement
-//! (`service::contact::by_number_with_activities`) instead of two.
+//! (`service::contact::by_number_with_activities`) instead of two, reading only the contact and
+//! activity columns the selection needs (`graphql::columns`).
 //!
 //! The page waits in the contact's [`ActivitiesAhead`]; `Contact.activities` takes it only when
 //! its own arguments ask for exactly that page, and otherwise reads as usual, so any other shape
@@ -9,12 +10,12 @@
 use std::sync::Mutex;
 
 use async_graphql::{Context, SelectionField, Value};
-use entity::activity;
 
-use crate::graphql::connection;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::types::contact::Contact;
-use crate::graphql::types::contact_page::Ahead;
+use crate::graphql::types::contact_page::{self, Ahead};
+use crate::graphql::types::activity;
+use crate::graphql::{columns, connection};
 use crate::graphql::{cx, scope};
 use crate::service;
 use crate::service::pagination::{DEFAULT_PAGE, MAX_PAGE, Page, PageArgs};
@@ -23,12 +24,12 @@ use crate::service::pagination::{DEFAULT_PAGE, MAX_PAGE, Page, PageArgs};
 pub struct ActivitiesAhead {
     first: i32,
     has_cursors: bool,
-    page: Mutex<Option<Page<activity::Model>>>,
+    page: Mutex<Option<Page<entity::activity::Model>>>,
 }
 
 impl ActivitiesAhead {
     /// The page, if `args` ask for it (once: a second alias asking the same reads on its own).
-    pub fn take_for(&self, args: &PageArgs) -> Option<Page<activity::Model>> {
+    pub fn take_for(&self, args: &PageArgs) -> Option<Page<entity::activity::Model>> {
         let same = args.after.is_none()
             && args.before.is_none()
             && args.last.is_none()
@@ -49,7 +50,14 @@ pub async fn by_number(ctx: &Context<'_>, number: i64) -> async_graphql::Result<
         && let Some(first) = plain_first_page(only)
     {
         let has_cursors = connection::cursors_wanted(&activities);
-        let (row, page) = service::contact::by_number_with_activities(cx, scope, number, first, !has_cursors)
+        let read = service::contact::ScreenColumns {
+            contact: &columns::read_at(&[ctx.look_ahead()], contact_page::columns_of),
+            activity: &columns::read_at(
+                &[activities.field("edges").field("node"), activities.field("nodes")],
+                activity::columns_of,
+            ),
+        };
+        let (row, page) = service::contact::by_number_with_activities(cx, scope, number, first, !has_cursors, read)
             .await
             .gql()?;
         let ahead = ActivitiesAhead {

@@ -16,9 +16,9 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use entity::{activity, company, contact, contact_email, user};
-use sea_orm::{IdenStatic, Iterable};
 use uuid::Uuid;
 
+use crate::graphql::columns;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::types::contact::Contact;
 use crate::graphql::types::contact_lookup::ActivitiesAhead;
@@ -81,26 +81,12 @@ pub async fn list(
 /// them if a field is not in [`columns_of`]. (The service adds the ones every list needs.)
 fn columns_read(ctx: &Context<'_>) -> Vec<contact::Column> {
     let look = ctx.look_ahead();
-    let places = [look.field("edges").field("node"), look.field("nodes")];
-    let mut read: Vec<contact::Column> = Vec::new();
-    for field in places.iter().flat_map(|l| l.selection_fields()) {
-        for sub in field.selection_set() {
-            let Some(cols) = columns_of(sub.name()) else {
-                return contact::Column::iter().collect();
-            };
-            for c in cols {
-                if !read.iter().any(|r| r.as_str() == c.as_str()) {
-                    read.push(*c);
-                }
-            }
-        }
-    }
-    read
+    columns::read_at(&[look.field("edges").field("node"), look.field("nodes")], columns_of)
 }
 
 /// The columns of a `Contact` field (its resolver in `types::contact` reads these and, for
 /// relations, the id, owner and company that every list reads anyway). `None`: not known here.
-fn columns_of(field: &str) -> Option<&'static [contact::Column]> {
+pub fn columns_of(field: &str) -> Option<&'static [contact::Column]> {
     use contact::Column as C;
     Some(match field {
         "__typename"
