@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use entity::{activity, company, contact, contact_email, contact_phone, note_share, record_tag};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, IdenStatic, QueryFilter,
     QueryOrder, QueryResult, QuerySelect, QueryTrait, Select, Set, TransactionTrait, TryIntoModel,
@@ -1250,19 +1250,17 @@ pub async fn list_columns(
         contact::Column::CompanyId,
     ];
     let read = with_columns(&with_columns(&always, columns), &sort);
-    let extend = |q: Select<contact::Entity>| {
-        let mut q = q.select_only().columns(read.iter().copied());
-        if company_names {
-            let on = listing::visible_condition::<company::Entity>(scope, false).add(
-                Expr::col((company::Entity, company::Column::Id)).equals((contact::Entity, contact::Column::CompanyId)),
-            );
-            QueryTrait::query(&mut q)
-                .join(JoinType::LeftJoin, company::Entity, on)
-                .expr(Expr::col((company::Entity, company::Column::Id)))
-                .expr(Expr::col((company::Entity, company::Column::Number)))
-                .expr(Expr::col((company::Entity, company::Column::Name)));
-        }
-        q
+    let columns = |q: Select<contact::Entity>| q.select_only().columns(read.iter().copied());
+    // The page's companies, joined to the page after its LIMIT (`pagination::JoinAfter`).
+    let companies = |q: &mut SelectStatement| {
+        let on = listing::visible_condition::<company::Entity>(scope, false).add(
+            Expr::col((company::Entity, company::Column::Id))
+                .equals((Alias::new(pagination::PAGE), contact::Column::CompanyId)),
+        );
+        q.join(JoinType::LeftJoin, company::Entity, on)
+            .expr(Expr::col((company::Entity, company::Column::Id)))
+            .expr(Expr::col((company::Entity, company::Column::Number)))
+            .expr(Expr::col((company::Entity, company::Column::Name)));
     };
     let n = read.len();
     let read_row = |r: &QueryResult| -> Result<(contact::Model, Option<CompanyName>)> {
@@ -1280,7 +1278,8 @@ pub async fn list_columns(
         };
         Ok((row, company))
     };
-    listing::list_rows(cx, scope, a, page, extend, read_row, |(c, _)| c).await
+    let join_after: Option<pagination::JoinAfter> = company_names.then_some(&companies);
+    listing::list_rows(cx, scope, a, page, columns, join_after, read_row, |(c, _)| c).await
 }
 
 /// A contact from a row holding `columns` in that order (by position: no lookups by name),

@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryResult, Sel
 use crate::error::Result;
 use crate::scope::TenantScope;
 use crate::service::Context;
-use crate::service::pagination::{OrderPart, Page, PageArgs, SortKey, paginate, paginate_rows, total};
+use crate::service::pagination::{JoinAfter, OrderPart, Page, PageArgs, SortKey, paginate, paginate_rows, total};
 use crate::service::records::{Owned, owner_visible};
 
 /// A record with a list.
@@ -82,24 +82,26 @@ pub fn sort_key<E: Listed>(order: &[(E::Order, bool)]) -> Result<SortKey<E>> {
     SortKey::of(E::OWNED.plural, E::OWNED.id, E::OWNED.id_of, order, E::order_part)
 }
 
-/// One page of the list, each row read by `read_row` from a select that `extend` may join
-/// to other tables (their columns under names of their own).
+/// One page of the list, each row read by `read_row` from a select that `columns` may narrow
+/// and `join_after` may join to other tables after the page's LIMIT (see `JoinAfter`).
 pub async fn list_rows<E: Listed, R>(
     cx: &Context,
     scope: &TenantScope,
     a: &ListArgs<'_, E>,
     page: &PageArgs,
-    extend: impl FnOnce(Select<E>) -> Select<E>,
+    columns: impl FnOnce(Select<E>) -> Select<E>,
+    join_after: Option<JoinAfter<'_>>,
     read_row: impl Fn(&QueryResult) -> Result<R>,
     record: impl Fn(&R) -> &E::Model,
 ) -> Result<Page<R>> {
-    let q = extend(select::<E>(scope, a.filter, a.search, a.deleted)?);
+    let q = columns(select::<E>(scope, a.filter, a.search, a.deleted)?);
     paginate_rows(
         &cx.db,
         scope.workspace_id,
         q,
         &sort_key(a.order)?,
         page,
+        join_after,
         read_row,
         record,
     )

@@ -15,7 +15,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, NullOrdering, Query, SimpleExpr};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, NullOrdering, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Select, Statement,
@@ -274,8 +274,23 @@ where
     C: ConnectionTrait,
 {
     let read_row = |r: &QueryResult| Ok(E::Model::from_query_result(r, "")?);
-    paginate_rows(db, workspace_id, select, key, args, read_row, |m| m).await
+    paginate_rows(db, workspace_id, select, key, args, None, read_row, |m| m).await
 }
+
+/// Tables joined to a page after its LIMIT. The page's statement becomes a derived table
+/// named [`PAGE`], and this adds the joins (on `PAGE`'s columns) and their columns, which come
+/// after the page's own in each row. The page's select must read its sort columns (the outer
+/// statement orders by them again).
+///
+/// Why after: joined in the page's own statement, PostgreSQL plans the join for every row the
+/// LIMIT might let through (the whole workspace), so it puts a Memoize cache in front of the
+/// joined table's index, sized for thousands of keys and zeroed on every execution (a seventh of
+/// the contacts page's server time for 51 lookups that never hit it). Joined to the 51 rows,
+/// it is a plain nested loop (docs/INDEXES.md).
+pub type JoinAfter<'a> = &'a (dyn Fn(&mut SelectStatement) + Send + Sync);
+
+/// The derived table's name in a [`JoinAfter`] statement.
+pub const PAGE: &str = "page";
 
 /// `paginate` for a select that reads more than its own record into each row (a joined
 /// table's columns): `read_row` makes a row, `record` finds the record in it for the cursor.
@@ -285,6 +300,7 @@ pub async fn paginate_rows<E, C, R>(
     select: Select<E>,
     key: &SortKey<E>,
     args: &PageArgs,
+    join_after: Option<JoinAfter<'_>>,
     read_row: impl Fn(&QueryResult) -> Result<R>,
     record: impl Fn(&R) -> &E::Model,
 ) -> Result<Page<R>>
@@ -338,7 +354,30 @@ where
             select.order_by(p.column, order)
         };
     }
-    let stmt = with_limit(db, select.order_by(key.id_column, dir(key.id_descending())), limit + 1);
+    let select = select.order_by(key.id_column, dir(key.id_descending()));
+    let stmt = match join_after {
+        None => with_limit(db, select, limit + 1),
+        Some(join) => {
+            // The same order again around the page: a join keeps no order of its own.
+            let page = Alias::new(PAGE);
+            let mut outer = Query::select();
+            outer
+                .column((page.clone(), Asterisk))
+                .from_subquery(select.into_query(), page.clone());
+            join(&mut outer);
+            for p in &key.parts {
+                let order = dir(p.descending);
+                match nullable(&p.column) {
+                    true => outer.order_by_with_nulls((page.clone(), p.column), order.clone(), nulls(&order)),
+                    false => outer.order_by((page.clone(), p.column), order),
+                };
+            }
+            outer.order_by((page, key.id_column), dir(key.id_descending()));
+            let mut stmt = db.get_database_backend().build(&outer);
+            limit_derived_table(&mut stmt, limit + 1)?;
+            stmt
+        }
+    };
     let mut rows = db
         .query_all_raw(stmt)
         .await?
@@ -403,6 +442,18 @@ fn with_limit<E: EntityTrait, C: ConnectionTrait>(db: &C, select: Select<E>, n: 
     let mut stmt = select.build(db.get_database_backend());
     stmt.sql.push_str(&format!(" LIMIT {n}"));
     stmt
+}
+
+/// [`with_limit`] for the derived table [`PAGE`] of a [`JoinAfter`] statement: the LIMIT goes
+/// at the end of the subquery, just before ` AS "page"`, which both backends write once.
+fn limit_derived_table(stmt: &mut Statement, n: u64) -> Result<()> {
+    let end = format!(") AS \"{PAGE}\"");
+    let at = stmt
+        .sql
+        .find(&end)
+        .ok_or_else(|| Error::Internal(format!("no derived table `{PAGE}` in {}", stmt.sql)))?;
+    stmt.sql.insert_str(at, &format!(" LIMIT {n}"));
+    Ok(())
 }
 
 fn with_cursors<E: EntityTrait, R>(
