@@ -125,6 +125,12 @@ pub async fn log(cx: &Context, scope: &TenantScope, input: ActivityInput) -> Res
 }
 
 /// The order of a record's activities: newest first, the id as tiebreak.
+/// Puts rows read in no particular order into [`newest_first`]'s order: newest first, the id
+/// deciding between equal times (both compare as PostgreSQL and SQLite compare them).
+pub fn sort_newest_first(rows: &mut [activity::Model]) {
+    rows.sort_unstable_by(|a, b| (b.occurred_at, b.id).cmp(&(a.occurred_at, a.id)));
+}
+
 pub fn newest_first() -> SortKey<activity::Entity> {
     SortKey::single(
         "activities",
@@ -267,4 +273,44 @@ pub async fn get(cx: &Context, scope: &TenantScope, id: Uuid) -> Result<activity
         _ => scope.is_admin(),
     };
     if ok { Ok(a) } else { Err(Error::not_found("activity")) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(id: u128, minute: i64) -> activity::Model {
+        let t = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH + chrono::Duration::minutes(minute);
+        activity::Model {
+            id: Uuid::from_u128(id),
+            workspace_id: Uuid::nil(),
+            kind: "call".into(),
+            subject: format!("{id}"),
+            body: None,
+            occurred_at: t,
+            duration_minutes: None,
+            outcome: None,
+            company_id: None,
+            contact_id: None,
+            lead_id: None,
+            opportunity_id: None,
+            owner_id: None,
+            latitude: None,
+            longitude: None,
+            address: None,
+            check_in_at: None,
+            check_out_at: None,
+            created_by: None,
+            created_at: t,
+            updated_at: t,
+        }
+    }
+
+    #[test]
+    fn newest_first_with_the_larger_id_first_between_equal_times() {
+        let mut rows = vec![at(1, 5), at(4, 9), at(2, 5), at(3, 7), at(5, 9)];
+        sort_newest_first(&mut rows);
+        let ids: Vec<u128> = rows.iter().map(|r| r.id.as_u128()).collect();
+        assert_eq!(ids, [5, 4, 3, 2, 1]);
+    }
 }

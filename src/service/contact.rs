@@ -349,8 +349,7 @@ pub async fn by_number_with_activities(
             activities.push(a);
         }
     }
-    // The page's order: newest first, the id deciding between equal times.
-    activities.sort_unstable_by(|a, b| (b.occurred_at, b.id).cmp(&(a.occurred_at, a.id)));
+    crate::service::activity::sort_newest_first(&mut activities);
     let key = crate::service::activity::newest_first();
     Ok((
         row,

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, NullOrdering, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, Order, PaginatorTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, IdenStatic, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Select, Statement,
 };
 use serde::{Deserialize, Serialize};
@@ -337,47 +337,7 @@ where
     if let Some(c) = &before {
         select = select.filter(beyond(key, c, false));
     }
-    // Walking backward reads the reverse order and flips the page afterwards.
-    let dir = |descending: bool| {
-        if descending != backward {
-            Order::Desc
-        } else {
-            Order::Asc
-        }
-    };
-    for p in &key.parts {
-        let order = dir(p.descending);
-        select = if nullable(&p.column) {
-            let n = nulls(&order);
-            select.order_by_with_nulls(p.column, order, n)
-        } else {
-            select.order_by(p.column, order)
-        };
-    }
-    let select = select.order_by(key.id_column, dir(key.id_descending()));
-    let stmt = match join_after {
-        None => with_limit(db, select, limit + 1),
-        Some(join) => {
-            // The same order again around the page: a join keeps no order of its own.
-            let page = Alias::new(PAGE);
-            let mut outer = Query::select();
-            outer
-                .column((page.clone(), Asterisk))
-                .from_subquery(select.into_query(), page.clone());
-            join(&mut outer);
-            for p in &key.parts {
-                let order = dir(p.descending);
-                match nullable(&p.column) {
-                    true => outer.order_by_with_nulls((page.clone(), p.column), order.clone(), nulls(&order)),
-                    false => outer.order_by((page.clone(), p.column), order),
-                };
-            }
-            outer.order_by((page, key.id_column), dir(key.id_descending()));
-            let mut stmt = db.get_database_backend().build(&outer);
-            limit_derived_table(&mut stmt, limit + 1)?;
-            stmt
-        }
-    };
+    let stmt = page_statement(db.get_database_backend(), select, key, backward, limit + 1, join_after)?;
     let mut rows = db
         .query_all_raw(stmt)
         .await?
@@ -403,6 +363,59 @@ where
         has_next_page,
         has_previous_page,
     })
+}
+
+/// The statement for one page: `select` in `key`'s order (reversed when walking `backward`),
+/// at most `n` rows, wrapped for `join_after` if given.
+fn page_statement<E: EntityTrait>(
+    backend: DbBackend,
+    mut select: Select<E>,
+    key: &SortKey<E>,
+    backward: bool,
+    n: u64,
+    join_after: Option<JoinAfter<'_>>,
+) -> Result<Statement> {
+    // Walking backward reads the reverse order and flips the page afterwards.
+    let dir = |descending: bool| {
+        if descending != backward {
+            Order::Desc
+        } else {
+            Order::Asc
+        }
+    };
+    for p in &key.parts {
+        let order = dir(p.descending);
+        select = if nullable(&p.column) {
+            let n = nulls(&order);
+            select.order_by_with_nulls(p.column, order, n)
+        } else {
+            select.order_by(p.column, order)
+        };
+    }
+    let select = select.order_by(key.id_column, dir(key.id_descending()));
+    match join_after {
+        None => Ok(with_limit(backend, select, n)),
+        Some(join) => {
+            // The same order again around the page: a join keeps no order of its own.
+            let page = Alias::new(PAGE);
+            let mut outer = Query::select();
+            outer
+                .column((page.clone(), Asterisk))
+                .from_subquery(select.into_query(), page.clone());
+            join(&mut outer);
+            for p in &key.parts {
+                let order = dir(p.descending);
+                match nullable(&p.column) {
+                    true => outer.order_by_with_nulls((page.clone(), p.column), order.clone(), nulls(&order)),
+                    false => outer.order_by((page.clone(), p.column), order),
+                };
+            }
+            outer.order_by((page, key.id_column), dir(key.id_descending()));
+            let mut stmt = backend.build(&outer);
+            limit_derived_table(&mut stmt, n)?;
+            Ok(stmt)
+        }
+    }
 }
 
 /// A first page (no cursor) from up to `first + 1` rows already read in the order of `key`
@@ -438,8 +451,8 @@ pub fn first_size(first: i32) -> Result<u64> {
 /// `pg_stat_statements`: one plan per call). `n` is a validated page size (2 to 101); each
 /// size is a statement of its own in sqlx's per-connection cache (100 statements, least
 /// recently used out), which the few sizes a frontend uses fit easily.
-fn with_limit<E: EntityTrait, C: ConnectionTrait>(db: &C, select: Select<E>, n: u64) -> Statement {
-    let mut stmt = select.build(db.get_database_backend());
+fn with_limit<E: EntityTrait>(backend: DbBackend, select: Select<E>, n: u64) -> Statement {
+    let mut stmt = select.build(backend);
     stmt.sql.push_str(&format!(" LIMIT {n}"));
     stmt
 }
@@ -670,4 +683,60 @@ where
     C: ConnectionTrait,
 {
     Ok(select.count(db).await? as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use entity::{company, contact};
+    use sea_orm::sea_query::JoinType;
+
+    fn by_name() -> SortKey<contact::Entity> {
+        SortKey::single(
+            "contacts",
+            contact::Column::Id,
+            |m| m.id,
+            SortPart {
+                name: "name",
+                column: contact::Column::Name,
+                descending: false,
+                value: |m| SortValue::Text(m.name.clone()),
+            },
+        )
+    }
+
+    /// The LIMIT lands inside the derived table, once, and the order is repeated around the
+    /// join in the walking direction, in both backends' SQL.
+    #[test]
+    fn a_join_after_the_page_limits_the_derived_table() {
+        let join = |q: &mut SelectStatement| {
+            q.join(
+                JoinType::LeftJoin,
+                company::Entity,
+                Expr::col((company::Entity, company::Column::Id)).equals((Alias::new(PAGE), contact::Column::CompanyId)),
+            )
+            .expr(Expr::col((company::Entity, company::Column::Name)));
+        };
+        for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
+            for backward in [false, true] {
+                let select = contact::Entity::find().select_only().columns([
+                    contact::Column::Id,
+                    contact::Column::Name,
+                    contact::Column::CompanyId,
+                ]);
+                let stmt = page_statement(backend, select, &by_name(), backward, 51, Some(&join)).unwrap();
+                let sql = &stmt.sql;
+                let (inner, outer) = sql.split_once(r#") AS "page""#).expect(sql);
+                assert!(inner.ends_with(" LIMIT 51"), "{sql}");
+                assert_eq!(sql.matches("LIMIT").count(), 1, "{sql}");
+                let dir = if backward { "DESC" } else { "ASC" };
+                assert!(inner.contains(&format!(r#""contacts"."name" {dir}"#)), "{sql}");
+                assert!(outer.contains(r#"LEFT JOIN "companies""#), "{sql}");
+                assert!(
+                    outer.ends_with(&format!(r#"ORDER BY "page"."name" {dir}, "page"."id" {dir}"#)),
+                    "{sql}"
+                );
+            }
+        }
+    }
 }
