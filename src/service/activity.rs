@@ -125,6 +125,35 @@ pub async fn log(cx: &Context, scope: &TenantScope, input: ActivityInput) -> Res
 }
 
 /// The order of a record's activities: newest first, the id as tiebreak.
+/// An activity whose fields all hold placeholders (nil ids, empty texts, no values, the
+/// epoch), for rows read by position that fill in only the columns they read.
+pub fn placeholder() -> activity::Model {
+    let epoch = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+    activity::Model {
+        id: Uuid::nil(),
+        workspace_id: Uuid::nil(),
+        kind: String::new(),
+        subject: String::new(),
+        body: None,
+        occurred_at: epoch,
+        duration_minutes: None,
+        outcome: None,
+        company_id: None,
+        contact_id: None,
+        lead_id: None,
+        opportunity_id: None,
+        owner_id: None,
+        latitude: None,
+        longitude: None,
+        address: None,
+        check_in_at: None,
+        check_out_at: None,
+        created_by: None,
+        created_at: epoch,
+        updated_at: epoch,
+    }
+}
+
 /// Puts rows read in no particular order into [`newest_first`]'s order: newest first, the id
 /// deciding between equal times (both compare as PostgreSQL and SQLite compare them).
 pub fn sort_newest_first(rows: &mut [activity::Model]) {
@@ -280,29 +309,10 @@ mod tests {
     use super::*;
 
     fn at(id: u128, minute: i64) -> activity::Model {
-        let t = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH + chrono::Duration::minutes(minute);
         activity::Model {
             id: Uuid::from_u128(id),
-            workspace_id: Uuid::nil(),
-            kind: "call".into(),
-            subject: format!("{id}"),
-            body: None,
-            occurred_at: t,
-            duration_minutes: None,
-            outcome: None,
-            company_id: None,
-            contact_id: None,
-            lead_id: None,
-            opportunity_id: None,
-            owner_id: None,
-            latitude: None,
-            longitude: None,
-            address: None,
-            check_in_at: None,
-            check_out_at: None,
-            created_by: None,
-            created_at: t,
-            updated_at: t,
+            occurred_at: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH + chrono::Duration::minutes(minute),
+            ..placeholder()
         }
     }
 

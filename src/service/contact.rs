@@ -373,30 +373,7 @@ fn with_columns<C: IdenStatic + Copy>(always: &[C], asked: &[C]) -> Vec<C> {
 /// exhaustive, so a new column cannot be forgotten here.
 fn activity_at(r: &QueryResult, offset: usize, columns: &[activity::Column]) -> Result<Option<activity::Model>> {
     use activity::Column as A;
-    let epoch = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
-    let mut m = activity::Model {
-        id: Uuid::nil(),
-        workspace_id: Uuid::nil(),
-        kind: String::new(),
-        subject: String::new(),
-        body: None,
-        occurred_at: epoch,
-        duration_minutes: None,
-        outcome: None,
-        company_id: None,
-        contact_id: None,
-        lead_id: None,
-        opportunity_id: None,
-        owner_id: None,
-        latitude: None,
-        longitude: None,
-        address: None,
-        check_in_at: None,
-        check_out_at: None,
-        created_by: None,
-        created_at: epoch,
-        updated_at: epoch,
-    };
+    let mut m = crate::service::activity::placeholder();
     for (k, c) in columns.iter().enumerate() {
         let i = offset + k;
         match c {
