@@ -17,8 +17,8 @@ use std::collections::HashMap;
 
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, NullOrdering, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, IdenStatic, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Select, Statement,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, IdenStatic, Order,
+    PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Select, Statement,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -713,7 +713,8 @@ mod tests {
             q.join(
                 JoinType::LeftJoin,
                 company::Entity,
-                Expr::col((company::Entity, company::Column::Id)).equals((Alias::new(PAGE), contact::Column::CompanyId)),
+                Expr::col((company::Entity, company::Column::Id))
+                    .equals((Alias::new(PAGE), contact::Column::CompanyId)),
             )
             .expr(Expr::col((company::Entity, company::Column::Name)));
         };

@@ -1419,7 +1419,10 @@ async fn a_contact_by_number_with_its_activities_answers_like_a_lookup() {
                 assert_eq!(by_number["data"], by_id["data"], "{sel} for contact {n}: {by_id}");
                 // The admin sees every contact: both sides must have answered, not failed alike.
                 if *token == team.t.admin_token {
-                    assert!(by_number["errors"].is_null() && by_number["data"]["c"].is_object(), "{sel}: {by_number}");
+                    assert!(
+                        by_number["errors"].is_null() && by_number["data"]["c"].is_object(),
+                        "{sel}: {by_number}"
+                    );
                 }
                 assert_eq!(
                     by_number["errors"][0]["extensions"]["code"], by_id["errors"][0]["extensions"]["code"],
@@ -1501,6 +1504,29 @@ async fn number_of(app: &TestApp, token: &str, id: &str) -> i64 {
     r["contact"]["number"].as_i64().unwrap()
 }
 
+/// A rep's contact with every field filled (company `company_name`, owned by the rep; a
+/// referrer; email, phone, tag, all three note layers): (company id, contact id).
+async fn with_every_field(app: &TestApp, team: &Team, company_name: &str, title: &str) -> (String, String) {
+    let co = company(
+        app,
+        &team.t.admin_token,
+        json!({ "name": company_name, "ownerId": team.rep_north.id }),
+    )
+    .await;
+    let referrer = contact(app, &team.rep_north.token, json!({ "name": "Referrer" })).await;
+    let full = contact(
+        app,
+        &team.rep_north.token,
+        json!({
+            "name": "Full Fields", "title": title, "companyId": co, "referredById": referrer,
+            "emails": [{ "email": "full@fields.example" }], "phones": [{ "phone": "+1 555 0100" }],
+            "tags": ["vip"], "publicNotes": "card", "semiPublicNotes": "golf", "privateNotes": "secret",
+        }),
+    )
+    .await;
+    (co, full)
+}
+
 /// The `contacts` list reads only the contact columns its selection needs. Whatever field of
 /// `Contact` is asked (the schema's own list, so a new field is covered without editing this
 /// test), alone or with others, every row answers as `contact(id:)` does, which reads whole
@@ -1509,23 +1535,7 @@ async fn number_of(app: &TestApp, token: &str, id: &str) -> i64 {
 async fn every_contact_field_in_a_list_answers_like_a_lookup() {
     let app = TestApp::spawn().await;
     let team = team(&app).await;
-    let co = company(
-        &app,
-        &team.t.admin_token,
-        json!({ "name": "Field Co", "ownerId": team.rep_north.id }),
-    )
-    .await;
-    let referrer = contact(&app, &team.rep_north.token, json!({ "name": "Referrer" })).await;
-    let full = contact(
-        &app,
-        &team.rep_north.token,
-        json!({
-            "name": "Full Fields", "title": "CTO", "companyId": co, "referredById": referrer,
-            "emails": [{ "email": "full@fields.example" }], "phones": [{ "phone": "+1 555 0100" }],
-            "tags": ["vip"], "publicNotes": "card", "semiPublicNotes": "golf", "privateNotes": "secret",
-        }),
-    )
-    .await;
+    let (_, full) = with_every_field(&app, &team, "Field Co", "CTO").await;
     app.gql_ok(
         Some(&team.rep_north.token),
         LOG,
@@ -1618,23 +1628,7 @@ async fn fields_of(app: &TestApp, token: &str, type_name: &str) -> Vec<String> {
 async fn every_field_on_the_contact_screen_answers_like_a_lookup() {
     let app = TestApp::spawn().await;
     let team = team(&app).await;
-    let co = company(
-        &app,
-        &team.t.admin_token,
-        json!({ "name": "Screen Co", "ownerId": team.rep_north.id }),
-    )
-    .await;
-    let referrer = contact(&app, &team.rep_north.token, json!({ "name": "Referrer" })).await;
-    let full = contact(
-        &app,
-        &team.rep_north.token,
-        json!({
-            "name": "Full Screen", "title": "CFO", "companyId": co, "referredById": referrer,
-            "emails": [{ "email": "screen@fields.example" }], "phones": [{ "phone": "+1 555 0101" }],
-            "tags": ["key"], "publicNotes": "card", "semiPublicNotes": "tennis", "privateNotes": "secret",
-        }),
-    )
-    .await;
+    let (co, full) = with_every_field(&app, &team, "Screen Co", "CFO").await;
     app.gql_ok(
         Some(&team.rep_north.token),
         LOG,
@@ -1677,11 +1671,18 @@ async fn every_field_on_the_contact_screen_answers_like_a_lookup() {
         .filter(|f| !f.starts_with("activities"))
         .collect();
     let activity_fields = fields_of(&app, admin, "Activity").await;
-    assert!(contact_fields.len() >= 20 && activity_fields.len() >= 14, "{contact_fields:?} {activity_fields:?}");
+    assert!(
+        contact_fields.len() >= 20 && activity_fields.len() >= 14,
+        "{contact_fields:?} {activity_fields:?}"
+    );
     let page = |node: &str| format!("activities(first: 20) {{ edges {{ cursor node {{ id {node} }} }} }}");
     let mut selections: Vec<String> = contact_fields.iter().map(|f| format!("id {f} {}", page(""))).collect();
     selections.extend(activity_fields.iter().map(|a| format!("name {}", page(a))));
-    selections.push(format!("{} {}", contact_fields.join(" "), page(&activity_fields.join(" "))));
+    selections.push(format!(
+        "{} {}",
+        contact_fields.join(" "),
+        page(&activity_fields.join(" "))
+    ));
     selections.push(format!(
         "name activities(first: 1) {{ nodes {{ {} }} }}",
         activity_fields.join(" ")
@@ -1689,7 +1690,9 @@ async fn every_field_on_the_contact_screen_answers_like_a_lookup() {
     selections.push("...F fragment F on Contact { title activities(first: 5) { edges { node { ...A } } } } fragment A on Activity { subject company { name } }".into());
     for sel in &selections {
         // A fragment's definitions go after the operation.
-        let (body, fragments) = sel.split_once(" fragment ").map_or((sel.as_str(), String::new()), |(b, f)| (b, format!("fragment {f}")));
+        let (body, fragments) = sel
+            .split_once(" fragment ")
+            .map_or((sel.as_str(), String::new()), |(b, f)| (b, format!("fragment {f}")));
         for token in [admin, &team.manager.token, &team.rep_north.token] {
             for (n, id) in &people {
                 let by_number = app
@@ -1709,7 +1712,10 @@ async fn every_field_on_the_contact_screen_answers_like_a_lookup() {
                 assert_eq!(by_number["data"], by_id["data"], "{sel} for contact {n}: {by_id}");
                 // The admin sees every contact: both sides must have answered, not failed alike.
                 if token == admin {
-                    assert!(by_number["errors"].is_null() && by_number["data"]["c"].is_object(), "{sel}: {by_number}");
+                    assert!(
+                        by_number["errors"].is_null() && by_number["data"]["c"].is_object(),
+                        "{sel}: {by_number}"
+                    );
                 }
                 assert_eq!(
                     by_number["errors"][0]["extensions"]["code"], by_id["errors"][0]["extensions"]["code"],

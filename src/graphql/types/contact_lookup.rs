@@ -12,9 +12,9 @@ use std::sync::Mutex;
 use async_graphql::{Context, SelectionField, Value};
 
 use crate::graphql::errors::GqlResult;
+use crate::graphql::types::activity;
 use crate::graphql::types::contact::Contact;
 use crate::graphql::types::contact_page::{self, Ahead};
-use crate::graphql::types::activity;
 use crate::graphql::{columns, connection};
 use crate::graphql::{cx, scope};
 use crate::service;

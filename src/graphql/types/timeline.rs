@@ -64,7 +64,9 @@ impl TimelineEntry {
                 .map_err(loader_error)?
                 .unwrap_or_else(Page::empty),
             // Boxed: see `Company.contacts`.
-            _ => Box::pin(service::timeline::list(cx, scope, record_type, id, &args)).await.gql()?,
+            _ => Box::pin(service::timeline::list(cx, scope, record_type, id, &args))
+                .await
+                .gql()?,
         };
         let total = match connection::wants_total(ctx) {
             false => 0,
@@ -74,7 +76,9 @@ impl TimelineEntry {
                 .await
                 .map_err(loader_error)?
                 .unwrap_or(0),
-            true => Box::pin(service::timeline::count(cx, scope, record_type, id)).await.gql()?,
+            true => Box::pin(service::timeline::count(cx, scope, record_type, id))
+                .await
+                .gql()?,
         };
         Ok(connection::build(page.map(TimelineEntry), total))
     }
