@@ -1,7 +1,11 @@
 //! Tells the other processes sharing a Redis that a workspace's token scopes changed, and
 //! listens for their news, so that every process's [`ScopeCache`] forgets at once.
 //!
-//! The message is the workspace id alone: no token, user or secret crosses the channel.
+//! The message is the workspace id and the sending process's random id: no token, user or
+//! secret crosses the channel. A process skips its own messages: it forgot the workspace
+//! before announcing it, and forgetting it again when the echo came back made its next
+//! request read the token once more for nothing (and, in the tests, at a time that depended on
+//! Redis).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +20,8 @@ use super::scope_cache::ScopeCache;
 pub struct ScopeChannel {
     conn: ConnectionManager,
     channel: String,
+    /// This process's id in its messages.
+    sender: Uuid,
 }
 
 impl ScopeChannel {
@@ -31,8 +37,9 @@ impl ScopeChannel {
         let channel = format!("{prefix}:auth-scopes");
         cache.set_live(false);
         let first = subscribe(&client, &channel).await?;
-        tokio::spawn(listen(client, channel.clone(), first, cache));
-        Ok(Self { conn, channel })
+        let sender = Uuid::new_v4();
+        tokio::spawn(listen(client, channel.clone(), first, cache, sender));
+        Ok(Self { conn, channel, sender })
     }
 
     /// Announces that the workspace's scopes changed, from a task of its own: the change has
@@ -42,10 +49,11 @@ impl ScopeChannel {
     /// cache's time to live.
     pub fn publish(&self, workspace_id: Uuid) {
         let (mut conn, channel) = (self.conn.clone(), self.channel.clone());
+        let message = format!("{workspace_id} {}", self.sender);
         tokio::spawn(async move {
             let mut pause = Duration::from_millis(50);
             for attempt in 1..=5 {
-                let sent: redis::RedisResult<i64> = conn.publish(&channel, workspace_id.to_string()).await;
+                let sent: redis::RedisResult<i64> = conn.publish(&channel, &message).await;
                 match sent {
                     Ok(_) => return,
                     Err(e) if attempt == 5 => {
@@ -65,7 +73,7 @@ impl ScopeChannel {
 /// sends nothing, so a connection cut without a reset would otherwise look alive forever.
 const CHECK_EVERY: Duration = Duration::from_secs(5);
 
-async fn listen(client: redis::Client, channel: String, first: redis::aio::PubSub, cache: Arc<ScopeCache>) {
+async fn listen(client: redis::Client, channel: String, first: redis::aio::PubSub, cache: Arc<ScopeCache>, me: Uuid) {
     let mut pubsub = Some(first);
     let mut pause = Duration::from_millis(100);
     loop {
@@ -77,7 +85,7 @@ async fn listen(client: redis::Client, channel: String, first: redis::aio::PubSu
             Ok(p) => {
                 pause = Duration::from_millis(100);
                 cache.set_live(true);
-                hear(p, &cache).await;
+                hear(p, &cache, me).await;
                 cache.set_live(false);
                 tracing::warn!("lost the Redis subscription for token scopes; resubscribing");
             }
@@ -92,15 +100,16 @@ async fn listen(client: redis::Client, channel: String, first: redis::aio::PubSu
 }
 
 /// Applies the news until the subscription ends or stops answering a ping.
-async fn hear(pubsub: redis::aio::PubSub, cache: &ScopeCache) {
+async fn hear(pubsub: redis::aio::PubSub, cache: &ScopeCache, me: Uuid) {
     let (mut sink, mut messages) = pubsub.split();
     let mut check = tokio::time::interval(CHECK_EVERY);
     check.tick().await;
     loop {
         tokio::select! {
             msg = messages.next() => match msg {
-                Some(msg) => match msg.get_payload::<String>().ok().and_then(|m| Uuid::parse_str(&m).ok()) {
-                    Some(ws) => cache.forget_workspace(ws),
+                Some(msg) => match msg.get_payload::<String>().ok().as_deref().and_then(parse) {
+                    Some((_, Some(sender))) if sender == me => {}
+                    Some((ws, _)) => cache.forget_workspace(ws),
                     // Not ours to parse: forgetting everything is always safe.
                     None => cache.forget_all(),
                 },
@@ -116,8 +125,34 @@ async fn hear(pubsub: redis::aio::PubSub, cache: &ScopeCache) {
     }
 }
 
+/// A message: the workspace, then the sender (absent in messages of versions before it).
+fn parse(message: &str) -> Option<(Uuid, Option<Uuid>)> {
+    let mut parts = message.split(' ');
+    let ws = Uuid::parse_str(parts.next()?).ok()?;
+    let sender = match parts.next() {
+        Some(s) => Some(Uuid::parse_str(s).ok()?),
+        None => None,
+    };
+    parts.next().is_none().then_some((ws, sender))
+}
+
 async fn subscribe(client: &redis::Client, channel: &str) -> redis::RedisResult<redis::aio::PubSub> {
     let mut pubsub = client.get_async_pubsub().await?;
     pubsub.subscribe(channel).await?;
     Ok(pubsub)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+    use uuid::Uuid;
+
+    #[test]
+    fn messages_name_the_workspace_and_their_sender() {
+        let (ws, me) = (Uuid::new_v4(), Uuid::new_v4());
+        assert_eq!(parse(&format!("{ws} {me}")), Some((ws, Some(me))));
+        assert_eq!(parse(&ws.to_string()), Some((ws, None)));
+        assert_eq!(parse("hello"), None);
+        assert_eq!(parse(&format!("{ws} {me} more")), None);
+    }
 }
